@@ -1,0 +1,17 @@
+import type { ProductVariant } from '../../domain/catalog/types.ts';
+
+export interface VariantCatalog {
+  findVariant(tenantId: string, variantId: string): Promise<ProductVariant | null>;
+}
+
+export interface ProductPage {
+  items: ProductVariant[];
+  /** Pass back as `after` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+export interface ProductRepository extends VariantCatalog {
+  /** Inserts the variant; null when the tenant already has its SKU. */
+  insertVariant(variant: ProductVariant): Promise<ProductVariant | null>;
+  listVariants(tenantId: string, page: { limit: number; after?: string }): Promise<ProductPage>;
+}

@@ -1,0 +1,23 @@
+import type { Clock } from '../ports.ts';
+import type { OrderSessionSweepStore } from './repository.ts';
+
+export interface SweepOptions {
+  batchSize: number;
+  /** A bound on one run, so that a huge backlog cannot hold a worker forever. */
+  maxBatches: number;
+}
+
+/** Expires every open session past its expiry, batch by batch; returns how many it expired. */
+export async function expireDueSessions(
+  store: OrderSessionSweepStore,
+  clock: Clock,
+  options: SweepOptions = { batchSize: 500, maxBatches: 200 },
+): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < options.maxBatches; batch++) {
+    const expired = await store.expireDueSessions(clock.now(), options.batchSize);
+    total += expired;
+    if (expired < options.batchSize) break;
+  }
+  return total;
+}

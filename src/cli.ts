@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { expireDueSessions } from './app/order-sessions/expire-sessions.ts';
+import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
+import { buildHttp, openSystem } from './system.ts';
+import { startSessionSweeper } from './workers/session-sweeper.ts';
+
+const USAGE = `usage: ordersession <command>
+  serve            start the HTTP server and the background workers (the default)
+  migrate          apply pending database migrations and exit
+  seed-demo        fill the demo tenant's catalog and exit
+  expire --once    expire every order session past its expiry, once, and exit`;
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const system = await openSystem(config);
+  const app = await buildHttp(system, system.logger);
+  const sweeper = startSessionSweeper({
+    store: system.sessionRepository,
+    clock: system.clock,
+    intervalSeconds: config.sessionSweepIntervalSeconds,
+    logger: system.logger,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    system.logger.info({ signal }, 'shutting down');
+    await app.close();
+    await sweeper.stop();
+    await system.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function printBanner(host: string, port: number, store: string, key: string, generated: boolean) {
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const demo = DEMO_PRODUCTS[0].id;
+  process.stdout.write(
+    [
+      '',
+      `ordersession is serving on ${base} (store: ${store})`,
+      `  API docs:  ${base}/api-docs`,
+      `  health:    ${base}/health`,
+      `  gateway key${generated ? ' (generated, kept in the data folder)' : ''}: ${key}`,
+      '  first request:',
+      `    curl -s -X POST ${base}/api/sessions -H 'x-gateway-key: ${key}' -H 'x-user-id: alice'`,
+      `    then add demo product ${demo} with POST /api/sessions/<id>/items (see the README)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { once: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'migrate': {
+      const system = await openSystem(
+        { ...loadConfig(), seedDemo: false },
+        { gatewayKey: 'unused-by-migrate' },
+      );
+      await system.close();
+      process.stdout.write('migrations are current\n');
+      return;
+    }
+    case 'seed-demo': {
+      const config = loadConfig();
+      const system = await openSystem(
+        { ...config, seedDemo: false },
+        { gatewayKey: 'unused-by-seed' },
+      );
+      const inserted = await seedDemoCatalog(
+        createSqlProductRepository(system.store.db),
+        config.defaultTenantId,
+        system.clock,
+      );
+      await system.close();
+      process.stdout.write(
+        `demo catalog: ${inserted} product(s) added to tenant ${config.defaultTenantId}\n`,
+      );
+      return;
+    }
+    case 'expire': {
+      if (!values.once)
+        throw new Error('expire runs inside `serve`; use `expire --once` to run it once');
+      const system = await openSystem(
+        { ...loadConfig(), seedDemo: false },
+        { gatewayKey: 'unused-by-expire' },
+      );
+      const expired = await expireDueSessions(system.sessionRepository, system.clock);
+      await system.close();
+      process.stdout.write(`expired ${expired} order session(s)\n`);
+      return;
+    }
+    default:
+      process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+  } else {
+    process.stderr.write(
+      `ordersession: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .default(fallback);
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+
+/** Every setting, read and validated once at start-up. `.env.example` lists them all. */
+const environment = z.object({
+  PORT: integer(1, 65535, 3006),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: integer(1, 200, 10),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEWAY_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  SERVICE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEFAULT_TENANT_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -')
+    .default('demo'),
+  SESSION_TTL_MINUTES: integer(1, 24 * 60, 30),
+  SESSION_SWEEP_INTERVAL_SECONDS: integer(1, 3600, 30),
+  PAYMENT_METHODS: list('sandbox').pipe(
+    z.array(z.string().regex(/^[a-z0-9_-]{1,64}$/, 'comma-separated lower-case names')).min(1),
+  ),
+  SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+  BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  logLevel: z.infer<typeof environment>['LOG_LEVEL'];
+  /** Unset: the server makes one and keeps it in the data folder. */
+  gatewayKey: string | undefined;
+  serviceSecret: string | undefined;
+  paymentWebhookSecret: string | undefined;
+  defaultTenantId: string;
+  sessionTtlMinutes: number;
+  sessionSweepIntervalSeconds: number;
+  paymentMethods: string[];
+  /** Fill the demo tenant's catalog at start-up (auto: only on the embedded store). */
+  seedDemo: boolean;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads the environment; throws ConfigError naming every bad variable and why. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means unset, as in most shells' `VAR= command`.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environment.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        return `${name}: ${issue.message} (got ${JSON.stringify(present[name] ?? null)})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    gatewayKey: e.GATEWAY_KEY,
+    serviceSecret: e.SERVICE_SECRET,
+    paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
+    defaultTenantId: e.DEFAULT_TENANT_ID,
+    sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    sessionSweepIntervalSeconds: e.SESSION_SWEEP_INTERVAL_SECONDS,
+    paymentMethods: e.PAYMENT_METHODS,
+    seedDemo: e.SEED_DEMO === 'auto' ? e.DATABASE_URL === undefined : e.SEED_DEMO === 'true',
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The one registry of error codes. Every expected failure anywhere in the system carries one of
+ * these codes; the HTTP status for each lives in `http/error-status.ts`, and the README's error
+ * table must list every code (a test checks it).
+ */
+export const ERROR_MESSAGES = {
+  VALIDATION_FAILED: 'The request is not valid.',
+  INVALID_JSON: 'The request body is not valid JSON.',
+  PAYLOAD_TOO_LARGE: 'The request body is too large.',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json.',
+  UNAUTHENTICATED: 'The request did not come through a trusted gateway.',
+  FORBIDDEN: 'This role may not do that.',
+  ROUTE_NOT_FOUND: 'No such endpoint.',
+  SESSION_NOT_FOUND: 'No such order session.',
+  SESSION_EXPIRED: 'The order session has expired.',
+  INVALID_TRANSITION: 'That action is not allowed in the current state.',
+  CONCURRENT_MODIFICATION: 'The resource kept changing under this request; try again.',
+  VARIANT_NOT_FOUND: 'No such product variant.',
+  ITEM_NOT_FOUND: 'The session has no item with that SKU.',
+  CURRENCY_MISMATCH: 'All items of a session must share one currency.',
+  QUANTITY_LIMIT_EXCEEDED: 'The quantity for one item is over the limit.',
+  TOO_MANY_ITEMS: 'The session has as many distinct items as it may hold.',
+  UNSUPPORTED_PAYMENT_METHOD: 'That payment method is not accepted.',
+  SKU_ALREADY_EXISTS: 'A product variant with that SKU already exists.',
+  INTERNAL_ERROR: 'Something went wrong on our side.',
+  SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export interface DomainError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Machine-readable context: the failing field, the from-state, the available stock… */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function domainError(
+  code: ErrorCode,
+  message?: string,
+  details?: Record<string, unknown>,
+): DomainError {
+  return details === undefined
+    ? { code, message: message ?? ERROR_MESSAGES[code] }
+    : { code, message: message ?? ERROR_MESSAGES[code], details };
+}

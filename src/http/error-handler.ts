@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { domainError } from '../domain/errors.ts';
+import { sendError } from './envelope.ts';
+
+/**
+ * Turns whatever escaped a route into the envelope: bad input into a 4xx naming the field,
+ * anything else into a logged 500. Nothing is answered outside the envelope.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      domainError('ROUTE_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  );
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issue = error.validation[0];
+      const where = error.validationContext ?? 'body';
+      const path = issue?.instancePath.replace(/^\//, '').replaceAll('/', '.') ?? '';
+      const field = path ? `${where}.${path}` : where;
+      return sendError(
+        reply,
+        domainError('VALIDATION_FAILED', `${field}: ${issue?.message ?? 'invalid'}`, { field }),
+      );
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendError(reply, domainError('PAYLOAD_TOO_LARGE'));
+    if (status === 415) return sendError(reply, domainError('UNSUPPORTED_MEDIA_TYPE'));
+    if (status >= 400 && status < 500 && error.code?.startsWith('FST_ERR_CTP')) {
+      return sendError(reply, domainError('INVALID_JSON', error.message));
+    }
+    if (status >= 400 && status < 500) {
+      return sendError(reply, domainError('VALIDATION_FAILED', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, domainError('INTERNAL_ERROR'));
+  });
+}

@@ -1,0 +1,76 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { CatalogService } from '../app/catalog/service.ts';
+import type { OrderSessionService } from '../app/order-sessions/service.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { gatewayHeadersDoc, requireGateway } from './gateway-auth.ts';
+import { healthRoutes } from './health.routes.ts';
+import { productRoutes } from './products.routes.ts';
+import { sessionRoutes } from './sessions.routes.ts';
+
+export interface ServerDeps {
+  sessions: OrderSessionService;
+  catalog: CatalogService;
+  store: string;
+  ping: () => Promise<void>;
+  gatewayKey: string;
+  defaultTenantId: string;
+  bodyLimitBytes?: number;
+  /** Request logs go here; none when absent (tests). */
+  logger?: FastifyBaseLogger;
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'ordersession',
+        description:
+          'Order and checkout sessions. Every /api request comes through a trusted gateway that sets these headers: ' +
+          Object.entries(gatewayHeadersDoc)
+            .map(([name, text]) => `${name}: ${text}`)
+            .join(' '),
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          gatewayKey: { type: 'apiKey', in: 'header', name: 'x-gateway-key' },
+          userId: { type: 'apiKey', in: 'header', name: 'x-user-id' },
+        },
+      },
+      security: [{ gatewayKey: [], userId: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api-docs' });
+
+  await app.register(healthRoutes, { store: deps.store, ping: deps.ping });
+  await app.register(
+    async (api) => {
+      requireGateway(api, { gatewayKey: deps.gatewayKey, defaultTenantId: deps.defaultTenantId });
+      await api.register(sessionRoutes, { sessions: deps.sessions });
+      await api.register(productRoutes, { catalog: deps.catalog });
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+import { pgliteDialect } from './pglite-driver.ts';
+import type { Database } from './tables.ts';
+
+export type StoreKind = 'embedded' | 'postgres';
+
+export interface SqlStore {
+  kind: StoreKind;
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+// bigint columns hold cents and stock counts, bounded far below 2^53 by validation.
+const parseInt8 = (value: string) => Number.parseInt(value, 10);
+
+export interface PostgresOptions {
+  url: string;
+  poolSize?: number;
+  /** Runs every statement with this search_path: tests give each file its own schema. */
+  schema?: string;
+}
+
+export function openPostgres(options: PostgresOptions): SqlStore {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kind: 'postgres', db, close: () => db.destroy() };
+}
+
+export interface EmbeddedOptions {
+  /** A folder for the data; undefined keeps it in memory (tests). */
+  dataDir?: string;
+  /** Start from a dump made by `dumpDataDir` (tests start from a migrated snapshot). */
+  loadDataDir?: Blob;
+}
+
+export async function openEmbedded(
+  options: EmbeddedOptions = {},
+): Promise<SqlStore & { pglite: PGlite }> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: { [INT8_OID]: parseInt8 },
+  });
+  const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
+  return { kind: 'embedded', db, pglite, close: () => db.destroy() };
+}
+
+/** Applies every pending migration; safe to call from many instances at once. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+export async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`SELECT 1`.execute(db);
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
+import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
+import {
+  createOrderSessionService,
+  type OrderSessionService,
+} from './app/order-sessions/service.ts';
+import type { Clock } from './app/ports.ts';
+import { seedDemoCatalog } from './app/seed-demo.ts';
+import type { Config } from './config.ts';
+import { buildServer } from './http/server.ts';
+import { newTimeOrderedId, systemClock } from './platform.ts';
+import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
+import {
+  migrateToLatest,
+  openEmbedded,
+  openPostgres,
+  ping,
+  type SqlStore,
+} from './store/sql/database.ts';
+import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
+
+/**
+ * The composition root: the one place that picks the store and wires adapters into use cases.
+ * The server, the CLI and the tests all start the system through here.
+ */
+export interface System {
+  config: Config;
+  store: SqlStore;
+  clock: Clock;
+  logger: Logger;
+  sessions: OrderSessionService;
+  catalog: CatalogService;
+  sessionRepository: ReturnType<typeof createSqlOrderSessionRepository>;
+  gatewayKey: string;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: Config): Promise<SqlStore> {
+  if (config.databaseUrl) {
+    return openPostgres({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+  }
+  return openEmbedded({ dataDir: join(config.dataDir, 'pglite') });
+}
+
+/** GATEWAY_KEY, or one made on first start and kept in the data folder. */
+export function resolveGatewayKey(config: Config): { key: string; generated: boolean } {
+  if (config.gatewayKey) return { key: config.gatewayKey, generated: false };
+  const file = join(config.dataDir, 'gateway-key');
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), generated: true };
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(24).toString('hex');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return { key, generated: true };
+}
+
+export async function openSystem(
+  config: Config,
+  options: { store?: SqlStore; clock?: Clock; logger?: Logger; gatewayKey?: string } = {},
+): Promise<System> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await openStore(config));
+  const applied = await migrateToLatest(store.db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+  const productRepository = createSqlProductRepository(store.db);
+  const sessionRepository = createSqlOrderSessionRepository(store.db);
+  if (config.seedDemo) {
+    const inserted = await seedDemoCatalog(productRepository, config.defaultTenantId, clock);
+    if (inserted > 0)
+      logger.info({ tenant: config.defaultTenantId, inserted }, 'demo catalog seeded');
+  }
+  return {
+    config,
+    store,
+    clock,
+    logger,
+    sessionRepository,
+    catalog: createCatalogService(productRepository, { clock, newId: newTimeOrderedId }),
+    sessions: createOrderSessionService(sessionRepository, {
+      catalog: productRepository,
+      clock,
+      newId: newTimeOrderedId,
+      ttlMinutes: config.sessionTtlMinutes,
+      paymentMethods: config.paymentMethods,
+    }),
+    gatewayKey: options.gatewayKey ?? resolveGatewayKey(config).key,
+    close: () => store.close(),
+  };
+}
+
+export function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
+  return buildServer({
+    sessions: system.sessions,
+    catalog: system.catalog,
+    store: system.store.kind,
+    ping: () => ping(system.store.db),
+    gatewayKey: system.gatewayKey,
+    defaultTenantId: system.config.defaultTenantId,
+    bodyLimitBytes: system.config.bodyLimitBytes,
+    ...(logger ? { logger } : {}),
+  });
+}

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import { expireDueSessions } from '../app/order-sessions/expire-sessions.ts';
+import type { OrderSessionSweepStore } from '../app/order-sessions/repository.ts';
+import type { Clock } from '../app/ports.ts';
+import { type IntervalWorker, startIntervalWorker } from './interval-worker.ts';
+
+/** Marks order sessions past their expiry EXPIRED; any number of instances may run it. */
+export function startSessionSweeper(deps: {
+  store: OrderSessionSweepStore;
+  clock: Clock;
+  intervalSeconds: number;
+  logger: Logger;
+}): IntervalWorker {
+  return startIntervalWorker({
+    name: 'session-sweeper',
+    intervalMs: deps.intervalSeconds * 1000,
+    runOnce: () => expireDueSessions(deps.store, deps.clock),
+    logger: deps.logger,
+  });
+}
