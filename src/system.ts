@@ -4,16 +4,21 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
+import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
+import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
 import {
   createOrderSessionService,
   type OrderSessionService,
 } from './app/order-sessions/service.ts';
+import { createOrderQueries, type OrderQueries } from './app/orders/queries.ts';
 import type { Clock } from './app/ports.ts';
+import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import type { Config } from './config.ts';
 import { buildServer } from './http/server.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
+import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import {
   migrateToLatest,
   openEmbedded,
@@ -21,7 +26,9 @@ import {
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
+import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
+import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
 
 /**
  * The composition root: the one place that picks the store and wires adapters into use cases.
@@ -33,7 +40,11 @@ export interface System {
   clock: Clock;
   logger: Logger;
   sessions: OrderSessionService;
+  submitSession: SubmitSession;
   catalog: CatalogService;
+  placeOrder: PlaceOrder;
+  orders: OrderQueries;
+  pricing: PricingService;
   sessionRepository: ReturnType<typeof createSqlOrderSessionRepository>;
   gatewayKey: string;
   close(): Promise<void>;
@@ -74,6 +85,19 @@ export async function openSystem(
     if (inserted > 0)
       logger.info({ tenant: config.defaultTenantId, inserted }, 'demo catalog seeded');
   }
+  const sessions = createOrderSessionService(sessionRepository, {
+    catalog: productRepository,
+    clock,
+    newId: newTimeOrderedId,
+    ttlMinutes: config.sessionTtlMinutes,
+    paymentMethods: config.paymentMethods,
+  });
+  const placeOrder = createPlaceOrder({
+    store: createSqlCheckoutStore(store.db),
+    clock,
+    newId: newTimeOrderedId,
+    paymentMethods: config.paymentMethods,
+  });
   return {
     config,
     store,
@@ -81,13 +105,11 @@ export async function openSystem(
     logger,
     sessionRepository,
     catalog: createCatalogService(productRepository, { clock, newId: newTimeOrderedId }),
-    sessions: createOrderSessionService(sessionRepository, {
-      catalog: productRepository,
-      clock,
-      newId: newTimeOrderedId,
-      ttlMinutes: config.sessionTtlMinutes,
-      paymentMethods: config.paymentMethods,
-    }),
+    sessions,
+    placeOrder,
+    submitSession: createSubmitSession({ sessions, placeOrder, clock }),
+    orders: createOrderQueries(createSqlOrderRepository(store.db)),
+    pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveGatewayKey(config).key,
     close: () => store.close(),
   };
@@ -96,7 +118,11 @@ export async function openSystem(
 export function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
   return buildServer({
     sessions: system.sessions,
+    submitSession: system.submitSession,
     catalog: system.catalog,
+    placeOrder: system.placeOrder,
+    orders: system.orders,
+    pricing: system.pricing,
     store: system.store.kind,
     ping: () => ping(system.store.db),
     gatewayKey: system.gatewayKey,

@@ -9,6 +9,11 @@ const PERMISSIONS = {
   'session:use': ['user', 'seller', 'admin', 'internal'],
   'product:read': ['user', 'seller', 'admin', 'internal'],
   'product:write': ['admin', 'internal'],
+  'order:place': ['user', 'seller', 'admin', 'internal'],
+  'order:read': ['user', 'seller', 'admin', 'internal'],
+  /** Filter orders by any user or seller of the tenant. */
+  'order:read-any': ['admin', 'internal'],
+  'settings:write': ['admin', 'internal'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -54,3 +54,47 @@ export function defineStateMachine<S extends string, A extends string>(
 function actionWords(action: string): string {
   return action.toLowerCase().replaceAll('_', ' ');
 }
+
+/**
+ * A lifecycle declared as data: for each status, the statuses it may move to. Used where the
+ * caller names the target (`PUT /orders/:id/status {newStatus}`) rather than an action.
+ */
+export type LifecycleTable<S extends string> = Readonly<Record<S, readonly S[]>>;
+
+export interface Lifecycle<S extends string> {
+  readonly table: LifecycleTable<S>;
+  readonly states: readonly S[];
+  /** Ok when `from → to` is in the table; otherwise INVALID_TRANSITION with the allowed targets. */
+  check(from: S, to: S): Result<S>;
+  /** The statuses from which `to` may be reached: the guard of a conditional UPDATE. */
+  sourcesOf(to: S): S[];
+  isTerminal(state: S): boolean;
+}
+
+export function defineLifecycle<S extends string>(
+  name: string,
+  table: LifecycleTable<S>,
+): Lifecycle<S> {
+  const states = Object.keys(table) as S[];
+  for (const from of states) {
+    for (const to of table[from]) {
+      if (!states.includes(to))
+        throw new Error(`${name}: ${from} -> ${to} targets an unknown state`);
+    }
+  }
+  return {
+    table,
+    states,
+    check(from, to) {
+      if (table[from].includes(to)) return ok(to);
+      return fail('INVALID_TRANSITION', `Cannot move from ${from} to ${to}.`, {
+        machine: name,
+        from,
+        to,
+        allowedTargets: [...table[from]],
+      });
+    },
+    sourcesOf: (to) => states.filter((from) => table[from].includes(to)),
+    isTerminal: (state) => table[state].length === 0,
+  };
+}

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type CatalogService, MAX_PAGE_SIZE } from '../app/catalog/service.ts';
-import { createProductInputSchema } from '../domain/catalog/inputs.ts';
+import { createProductInputSchema, stockLevelSchema } from '../domain/catalog/inputs.ts';
 import { availableUnits, type ProductVariant } from '../domain/catalog/types.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
 
@@ -74,6 +74,22 @@ export const productRoutes: FastifyPluginAsyncZod<{ catalog: CatalogService }> =
     },
     handler: async (request, reply) =>
       sendResult(reply, await catalog.getProduct(request.ctx, request.params.id), presentProduct),
+  });
+
+  app.put('/admin/products/:id/stock', {
+    schema: {
+      tags,
+      summary: 'Set on-hand stock (admin); never below what is reserved',
+      params: z.object({ id: z.uuid() }),
+      body: z.object({ onHand: stockLevelSchema }).strict(),
+      response: { 200: okEnvelope(productDto), ...errorResponses(400, 401, 403, 404, 409) },
+    },
+    handler: async (request, reply) =>
+      sendResult(
+        reply,
+        await catalog.setStock(request.ctx, request.params.id, request.body.onHand),
+        presentProduct,
+      ),
   });
 
   app.post('/admin/products', {

@@ -7,16 +7,26 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { CatalogService } from '../app/catalog/service.ts';
+import type { PlaceOrder } from '../app/checkout/place-order.ts';
+import type { SubmitSession } from '../app/checkout/submit-session.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
+import type { OrderQueries } from '../app/orders/queries.ts';
+import type { PricingService } from '../app/pricing/service.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { gatewayHeadersDoc, requireGateway } from './gateway-auth.ts';
 import { healthRoutes } from './health.routes.ts';
+import { orderRoutes } from './orders.routes.ts';
+import { pricingRoutes } from './pricing.routes.ts';
 import { productRoutes } from './products.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 
 export interface ServerDeps {
   sessions: OrderSessionService;
+  submitSession: SubmitSession;
   catalog: CatalogService;
+  placeOrder: PlaceOrder;
+  orders: OrderQueries;
+  pricing: PricingService;
   store: string;
   ping: () => Promise<void>;
   gatewayKey: string;
@@ -85,8 +95,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       requireGateway(api, { gatewayKey: deps.gatewayKey, defaultTenantId: deps.defaultTenantId });
-      await api.register(sessionRoutes, { sessions: deps.sessions });
+      await api.register(sessionRoutes, {
+        sessions: deps.sessions,
+        submitSession: deps.submitSession,
+      });
       await api.register(productRoutes, { catalog: deps.catalog });
+      await api.register(orderRoutes, { placeOrder: deps.placeOrder, orders: deps.orders });
+      await api.register(pricingRoutes, { pricing: deps.pricing });
     },
     { prefix: '/api' },
   );

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { SubmitSession } from '../app/checkout/submit-session.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import { skuSchema } from '../domain/catalog/inputs.ts';
 import { fail, ok } from '../domain/result.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { orderDto, presentOrder } from './orders.schemas.ts';
 import {
   addItemBody,
   beginBody,
@@ -19,10 +21,10 @@ const sessionReply = okEnvelope(sessionDto);
 /** Every change can meet these: bad input, no gateway, not found, wrong state, expired, wrong item. */
 const changeErrors = errorResponses(400, 401, 403, 404, 409, 410, 422);
 
-export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: OrderSessionService }> = async (
-  app,
-  { sessions },
-) => {
+export const sessionRoutes: FastifyPluginAsyncZod<{
+  sessions: OrderSessionService;
+  submitSession: SubmitSession;
+}> = async (app, { sessions, submitSession }) => {
   app.post('/sessions', {
     schema: {
       tags,
@@ -128,6 +130,28 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ sessions: OrderSessionServic
         await sessions.setPaymentMethod(request.ctx, request.params.id, request.body.paymentMethod),
         presentSession,
       ),
+  });
+
+  app.post('/sessions/:id/submit', {
+    schema: {
+      tags,
+      summary: 'Place the orders of a READY_TO_SUBMIT session; a retry answers the same orders',
+      description:
+        'The session id is the idempotency key. Stock is reserved for every item, or the submit fails and nothing is written.',
+      params: sessionIdParams,
+      response: {
+        200: okEnvelope(
+          z.object({ session: sessionDto, checkoutId: z.string(), orders: z.array(orderDto) }),
+        ),
+        ...changeErrors,
+      },
+    },
+    handler: async (request, reply) =>
+      sendResult(reply, await submitSession(request.ctx, request.params.id), (submitted) => ({
+        session: presentSession(submitted.session),
+        checkoutId: submitted.checkout.checkoutId,
+        orders: submitted.checkout.orders.map(presentOrder),
+      })),
   });
 
   app.post('/sessions/:id/cancel', {

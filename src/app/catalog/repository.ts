@@ -14,4 +14,11 @@ export interface ProductRepository extends VariantCatalog {
   /** Inserts the variant; null when the tenant already has its SKU. */
   insertVariant(variant: ProductVariant): Promise<ProductVariant | null>;
   listVariants(tenantId: string, page: { limit: number; after?: string }): Promise<ProductPage>;
+  /** Sets on-hand stock, guarded so that it never drops below what is reserved. */
+  setOnHand(
+    tenantId: string,
+    variantId: string,
+    onHand: number,
+    now: Date,
+  ): Promise<ProductVariant | 'below_reserved' | 'not_found'>;
 }

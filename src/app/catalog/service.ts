@@ -1,4 +1,8 @@
-import { type CreateProductInput, createProductInputSchema } from '../../domain/catalog/inputs.ts';
+import {
+  type CreateProductInput,
+  createProductInputSchema,
+  stockLevelSchema,
+} from '../../domain/catalog/inputs.ts';
 import type { ProductVariant } from '../../domain/catalog/types.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { parseInput } from '../../domain/validation.ts';
@@ -12,6 +16,7 @@ export const MAX_PAGE_SIZE = 100;
 export interface CatalogService {
   createProduct(ctx: RequestContext, input: CreateProductInput): Promise<Result<ProductVariant>>;
   getProduct(ctx: RequestContext, id: string): Promise<Result<ProductVariant>>;
+  setStock(ctx: RequestContext, id: string, onHand: number): Promise<Result<ProductVariant>>;
   listProducts(
     ctx: RequestContext,
     page?: { limit?: number | undefined; after?: string | undefined },
@@ -50,6 +55,19 @@ export function createCatalogService(
       if (!allowed.ok) return allowed;
       const variant = await repository.findVariant(ctx.tenantId, id);
       return variant ? ok(variant) : fail('VARIANT_NOT_FOUND', undefined, { variantId: id });
+    },
+
+    async setStock(ctx, id, onHand) {
+      const allowed = authorize(ctx, 'product:write');
+      if (!allowed.ok) return allowed;
+      const parsed = parseInput(stockLevelSchema, onHand);
+      if (!parsed.ok) return parsed;
+      const updated = await repository.setOnHand(ctx.tenantId, id, parsed.value, deps.clock.now());
+      if (updated === 'not_found') return fail('VARIANT_NOT_FOUND', undefined, { variantId: id });
+      if (updated === 'below_reserved') {
+        return fail('STOCK_BELOW_RESERVED', undefined, { field: 'onHand', variantId: id });
+      }
+      return ok(updated);
     },
 
     async listProducts(ctx, page = {}) {

@@ -9,6 +9,8 @@ export const skuSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ., _ and -');
 
+export const stockLevelSchema = z.number().int().min(0).max(MAX_STOCK_UNITS);
+
 export const createProductInputSchema = z
   .object({
     sku: skuSchema,

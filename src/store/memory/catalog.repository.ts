@@ -25,6 +25,15 @@ export function createMemoryProductRepository(
       return structuredClone(variant);
     },
 
+    async setOnHand(tenantId, variantId, onHand, now) {
+      const row = rows.get(key(tenantId, variantId));
+      if (!row) return 'not_found';
+      if (row.reserved > onHand) return 'below_reserved';
+      const next = { ...row, onHand, updatedAt: now };
+      rows.set(key(tenantId, variantId), next);
+      return structuredClone(next);
+    },
+
     async listVariants(tenantId, page) {
       const all = [...rows.values()]
         .filter(

@@ -4,7 +4,7 @@ import type { ProductVariant } from '../../domain/catalog/types.ts';
 import { isUuid } from './ids.ts';
 import type { Database, ProductVariantsTable } from './tables.ts';
 
-function toVariant(row: Selectable<ProductVariantsTable>): ProductVariant {
+export function toVariant(row: Selectable<ProductVariantsTable>): ProductVariant {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -21,17 +21,19 @@ function toVariant(row: Selectable<ProductVariantsTable>): ProductVariant {
 }
 
 export function createSqlProductRepository(db: Kysely<Database>): ProductRepository {
+  async function findVariant(tenantId: string, variantId: string) {
+    if (!isUuid(variantId)) return null;
+    const row = await db
+      .selectFrom('product_variants')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', variantId)
+      .executeTakeFirst();
+    return row ? toVariant(row) : null;
+  }
+
   return {
-    async findVariant(tenantId, variantId) {
-      if (!isUuid(variantId)) return null;
-      const row = await db
-        .selectFrom('product_variants')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', variantId)
-        .executeTakeFirst();
-      return row ? toVariant(row) : null;
-    },
+    findVariant,
 
     async insertVariant(variant) {
       const row = await db
@@ -53,6 +55,20 @@ export function createSqlProductRepository(db: Kysely<Database>): ProductReposit
         .returningAll()
         .executeTakeFirst();
       return row ? toVariant(row) : null;
+    },
+
+    async setOnHand(tenantId, variantId, onHand, now) {
+      if (!isUuid(variantId)) return 'not_found';
+      const row = await db
+        .updateTable('product_variants')
+        .set({ on_hand: onHand, updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', variantId)
+        .where('reserved', '<=', onHand)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) return toVariant(row);
+      return (await findVariant(tenantId, variantId)) ? 'below_reserved' : 'not_found';
     },
 
     async listVariants(tenantId, page) {

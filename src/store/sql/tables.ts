@@ -1,6 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { OrderStatus } from '../../domain/order/status.ts';
+import type { CustomerSnapshot, OrderSource } from '../../domain/order/types.ts';
 import type { OrderSessionState } from '../../domain/order-session/machine.ts';
 import type { OrderSessionItem, ShippingAddress } from '../../domain/order-session/types.ts';
+import type { AdjustmentKind } from '../../domain/pricing/totals.ts';
 
 /** jsonb columns: read as the parsed value, written as JSON text. */
 type Json<T> = ColumnType<T, string, string>;
@@ -43,8 +46,110 @@ export interface OrderSessionsTable {
   expires_at: Date;
 }
 
+export interface OrdersTable {
+  tenant_id: string;
+  id: string;
+  order_number: string;
+  checkout_id: string;
+  user_id: string;
+  seller_id: string | null;
+  order_source: OrderSource;
+  status: OrderStatus;
+  currency: string;
+  subtotal_cents: number;
+  adjustments_total_cents: number;
+  total_cents: number;
+  shipping_address: Json<ShippingAddress>;
+  customer: Json<CustomerSnapshot>;
+  payment_method: string | null;
+  coupon_code: string | null;
+  version: Generated<number>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OrderItemsTable {
+  tenant_id: string;
+  order_id: string;
+  line_no: number;
+  variant_id: string;
+  sku: string;
+  name: string;
+  unit_price_cents: number;
+  quantity: number;
+  line_total_cents: number;
+}
+
+export interface OrderAdjustmentsTable {
+  tenant_id: string;
+  order_id: string;
+  line_no: number;
+  kind: AdjustmentKind;
+  label: string;
+  amount_cents: number;
+  source_type: string;
+  source_id: string | null;
+}
+
+export interface StockReservationsTable {
+  tenant_id: string;
+  order_id: string;
+  variant_id: string;
+  quantity: number;
+  status: 'held' | 'committed' | 'released';
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OutboxTable {
+  tenant_id: string;
+  id: string;
+  position: Generated<number>;
+  aggregate_type: string;
+  aggregate_id: string;
+  type: string;
+  payload: Json<Record<string, unknown>>;
+  created_at: Date;
+  published_at: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  parked_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  tenant_id: string;
+  user_id: string;
+  key: string;
+  request_hash: string;
+  result: ColumnType<unknown, string | null, string | null>;
+  created_at: Date;
+  expires_at: Date;
+}
+
+export interface CouponsTable {
+  tenant_id: string;
+  code: string;
+  kind: 'percent' | 'fixed';
+  percent_bp: number | null;
+  amount_cents: number | null;
+  currency: string | null;
+  min_subtotal_cents: number;
+  starts_at: Date | null;
+  expires_at: Date | null;
+  active: boolean;
+  created_at: Date;
+}
+
 export interface Database {
   tenants: TenantsTable;
   product_variants: ProductVariantsTable;
   order_sessions: OrderSessionsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_adjustments: OrderAdjustmentsTable;
+  stock_reservations: StockReservationsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  coupons: CouponsTable;
 }

@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { buildCheckoutOrders } from '../../domain/checkout/build-orders.ts';
+import { type PlaceOrderInput, placeOrderInputSchema } from '../../domain/checkout/inputs.ts';
+import type { CheckoutLine } from '../../domain/checkout/split.ts';
+import { formatOrderNumber } from '../../domain/order/order-number.ts';
+import type { Order } from '../../domain/order/types.ts';
+import type { OutboxEvent } from '../../domain/outbox.ts';
+import { couponDiscount } from '../../domain/pricing/coupon.ts';
+import { fail, ok, type Result } from '../../domain/result.ts';
+import { parseInput } from '../../domain/validation.ts';
+import { authorize } from '../access.ts';
+import type { RequestContext } from '../context.ts';
+import type { Clock, IdGenerator } from '../ports.ts';
+import type {
+  CheckoutSnapshot,
+  CheckoutStore,
+  CheckoutTransaction,
+  IdempotencyClaim,
+} from './ports.ts';
+import { requestHash } from './request-hash.ts';
+
+export const IDEMPOTENCY_RETENTION_HOURS = 24;
+
+export interface CheckoutResult extends CheckoutSnapshot {
+  /** True when this answer is the stored result of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+export interface CheckoutDeps {
+  store: CheckoutStore;
+  clock: Clock;
+  newId: IdGenerator;
+  paymentMethods: readonly string[];
+}
+
+export type PlaceOrder = (
+  ctx: RequestContext,
+  input: PlaceOrderInput,
+) => Promise<Result<CheckoutResult>>;
+
+/**
+ * Places a checkout: prices every line from the catalog, splits it into one order per seller,
+ * reserves all the stock or none, and records the orders, their events and the idempotency
+ * key, all in one transaction. A failure leaves nothing behind, so a retry with the same key
+ * starts afresh; a success is replayed to every later request with that key and body.
+ */
+export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
+  return async (ctx, input) => {
+    const allowed = authorize(ctx, 'order:place');
+    if (!allowed.ok) return allowed;
+    const parsed = parseInput(placeOrderInputSchema, input);
+    if (!parsed.ok) return parsed;
+    const { idempotencyKey, ...command } = parsed.value;
+    if (idempotencyKey === undefined)
+      return fail('IDEMPOTENCY_KEY_REQUIRED', undefined, { field: 'idempotencyKey' });
+    if (
+      command.paymentMethod !== undefined &&
+      !deps.paymentMethods.includes(command.paymentMethod)
+    ) {
+      return fail('UNSUPPORTED_PAYMENT_METHOD', `Accepted: ${deps.paymentMethods.join(', ')}.`, {
+        field: 'paymentMethod',
+      });
+    }
+    const now = deps.clock.now();
+    const claim: IdempotencyClaim = {
+      tenantId: ctx.tenantId,
+      userId: ctx.userId,
+      key: idempotencyKey,
+      requestHash: requestHash(command),
+      now,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3_600_000),
+    };
+
+    return deps.store.transaction<CheckoutResult>(async (tx) => {
+      const outcome = await tx.claimIdempotencyKey(claim);
+      if (outcome.kind === 'existing') {
+        if (outcome.requestHash !== claim.requestHash) {
+          return fail('IDEMPOTENCY_KEY_REUSED', undefined, { field: 'idempotencyKey' });
+        }
+        return ok({ ...outcome.result, replayed: true });
+      }
+      const lines = await loadLines(tx, ctx.tenantId, command.items);
+      if (!lines.ok) return lines;
+      const currency = lines.value[0]?.variant.currency ?? 'USD';
+      const foreign = lines.value.find((line) => line.variant.currency !== currency);
+      if (foreign) {
+        return fail(
+          'CURRENCY_MISMATCH',
+          `One checkout, one currency: ${foreign.variant.sku} is in ${foreign.variant.currency}.`,
+          {
+            field: 'items',
+          },
+        );
+      }
+      const settings = await tx.loadPricingSettings(ctx.tenantId);
+      let discount: { amountCents: number; couponCode: string } | null = null;
+      if (command.couponCode !== undefined) {
+        const coupon = await tx.findCoupon(ctx.tenantId, command.couponCode);
+        if (!coupon) return fail('COUPON_NOT_FOUND', undefined, { field: 'couponCode' });
+        const subtotalCents = lines.value.reduce(
+          (sum, l) => sum + l.variant.priceCents * l.quantity,
+          0,
+        );
+        const amount = couponDiscount(coupon, {
+          subtotalCents,
+          currency,
+          now,
+          rounding: settings.roundingMode,
+        });
+        if (!amount.ok) return amount;
+        discount = { amountCents: amount.value, couponCode: coupon.code };
+      }
+
+      const reserved = await reserveAll(tx, ctx.tenantId, lines.value, now);
+      if (!reserved.ok) return reserved;
+
+      const checkoutId = deps.newId();
+      const orders = buildCheckoutOrders({
+        checkoutId,
+        tenantId: ctx.tenantId,
+        lines: lines.value,
+        currency,
+        settings,
+        discount,
+        shippingAddress: command.shippingAddress,
+        customer: {
+          userId: ctx.userId,
+          email: command.customer?.email ?? null,
+          name: command.customer?.name ?? null,
+        },
+        paymentMethod: command.paymentMethod ?? null,
+        now,
+        newId: deps.newId,
+        newOrderNumber: () => formatOrderNumber(now, randomBytes(10)),
+      });
+      await tx.insertOrders(orders);
+      await tx.appendOutbox(orders.map((order) => orderCreatedEvent(order, deps.newId())));
+      const snapshot = { checkoutId, orders };
+      await tx.completeIdempotencyKey(claim, snapshot);
+      return ok({ ...snapshot, replayed: false });
+    });
+  };
+}
+
+/** The variants of the lines, each variant once (repeated lines add up), in id order. */
+async function loadLines(
+  tx: CheckoutTransaction,
+  tenantId: string,
+  items: readonly { variantId: string; quantity: number }[],
+): Promise<Result<CheckoutLine[]>> {
+  const quantities = new Map<string, number>();
+  for (const item of items)
+    quantities.set(item.variantId, (quantities.get(item.variantId) ?? 0) + item.quantity);
+  const variants = await tx.loadVariants(tenantId, [...quantities.keys()]);
+  const byId = new Map(variants.map((variant) => [variant.id, variant]));
+  const lines: CheckoutLine[] = [];
+  for (const [variantId, quantity] of [...quantities.entries()].sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
+    const variant = byId.get(variantId);
+    if (!variant)
+      return fail('VARIANT_NOT_FOUND', `No product variant ${variantId}.`, {
+        field: 'items',
+        variantId,
+      });
+    lines.push({ variant, quantity });
+  }
+  return ok(lines);
+}
+
+/**
+ * Reserves every line with a guarded increment, in variant-id order so that two checkouts
+ * sharing SKUs lock them in the same order and cannot deadlock. The first short line fails the
+ * whole checkout (the transaction rolls back the reservations already made).
+ */
+async function reserveAll(
+  tx: CheckoutTransaction,
+  tenantId: string,
+  lines: readonly CheckoutLine[],
+  now: Date,
+): Promise<Result<true>> {
+  for (const { variant, quantity } of lines) {
+    if (!(await tx.reserveStock(tenantId, variant.id, quantity, now))) {
+      const available = await tx.availableStock(tenantId, variant.id);
+      return fail(
+        'INSUFFICIENT_STOCK',
+        `Only ${available} of ${variant.sku} available; ${quantity} requested.`,
+        {
+          sku: variant.sku,
+          variantId: variant.id,
+          requested: quantity,
+          available,
+        },
+      );
+    }
+  }
+  return ok(true);
+}
+
+function orderCreatedEvent(order: Order, id: string): OutboxEvent {
+  return {
+    id,
+    tenantId: order.tenantId,
+    aggregateType: 'order',
+    aggregateId: order.id,
+    type: 'order.created',
+    payload: {
+      orderId: order.id,
+      orderNumber: order.orderNumber,
+      checkoutId: order.checkoutId,
+      userId: order.userId,
+      sellerId: order.sellerId,
+      orderSource: order.orderSource,
+      status: order.status,
+      currency: order.currency,
+      totals: order.totals,
+      items: order.items,
+    },
+    createdAt: order.createdAt,
+  };
+}

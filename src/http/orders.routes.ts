@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { PlaceOrder } from '../app/checkout/place-order.ts';
+import { MAX_ORDER_PAGE, type OrderQueries } from '../app/orders/queries.ts';
+import { idempotencyKeySchema, placeOrderInputSchema } from '../domain/checkout/inputs.ts';
+import { ORDER_STATUSES } from '../domain/order/status.ts';
+import { fail } from '../domain/result.ts';
+import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { checkoutDto, orderDto, presentOrder } from './orders.schemas.ts';
+
+const tags = ['orders'];
+
+export const orderRoutes: FastifyPluginAsyncZod<{
+  placeOrder: PlaceOrder;
+  orders: OrderQueries;
+}> = async (app, { placeOrder, orders }) => {
+  app.post('/orders', {
+    schema: {
+      tags,
+      summary: 'Place a checkout: one order per seller, stock reserved for all or none',
+      description:
+        'Requires an idempotency key (Idempotency-Key header, or idempotencyKey in the body). The same key and body ' +
+        'answer the first result again (200, Idempotent-Replayed: true); the same key with another body is refused.',
+      headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+      body: placeOrderInputSchema,
+      response: {
+        201: okEnvelope(checkoutDto),
+        200: okEnvelope(checkoutDto),
+        ...errorResponses(400, 401, 403, 404, 409, 422),
+      },
+    },
+    handler: async (request, reply) => {
+      const headerKey = request.headers['idempotency-key'];
+      const bodyKey = request.body.idempotencyKey;
+      if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) {
+        return sendResult(
+          reply,
+          fail('VALIDATION_FAILED', 'The Idempotency-Key header and idempotencyKey differ.', {
+            field: 'idempotencyKey',
+          }),
+          () => null,
+        );
+      }
+      const result = await placeOrder(request.ctx, {
+        ...request.body,
+        idempotencyKey: headerKey ?? bodyKey,
+      });
+      if (result.ok && result.value.replayed) reply.header('idempotent-replayed', 'true');
+      return sendResult(
+        reply,
+        result,
+        (checkout) => ({
+          checkoutId: checkout.checkoutId,
+          orders: checkout.orders.map(presentOrder),
+        }),
+        result.ok && result.value.replayed ? 200 : 201,
+      );
+    },
+  });
+
+  app.get('/orders', {
+    schema: {
+      tags,
+      summary:
+        'List orders, newest first: a buyer sees their own, a seller theirs, staff may filter',
+      querystring: z
+        .object({
+          userId: z.string().min(1).max(128).optional(),
+          sellerId: z.string().min(1).max(128).optional(),
+          status: z.enum(ORDER_STATUSES).optional(),
+          limit: z.coerce.number().int().min(1).max(MAX_ORDER_PAGE).default(20),
+          before: z.uuid().optional().describe('nextCursor of the previous page'),
+        })
+        .strict(),
+      response: {
+        200: okEnvelope(z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() })),
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async (request, reply) => {
+      const { limit, before, ...filter } = request.query;
+      return sendResult(
+        reply,
+        await orders.listOrders(request.ctx, filter, { limit, before }),
+        (page) => ({
+          items: page.items.map(presentOrder),
+          nextCursor: page.nextCursor,
+        }),
+      );
+    },
+  });
+
+  app.get('/orders/number/:orderNumber', {
+    schema: {
+      tags,
+      summary: 'One order by its number',
+      params: z.object({ orderNumber: z.string().min(1).max(64) }),
+      response: { 200: okEnvelope(orderDto), ...errorResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) =>
+      sendResult(
+        reply,
+        await orders.getOrderByNumber(request.ctx, request.params.orderNumber),
+        presentOrder,
+      ),
+  });
+
+  app.get('/orders/:id', {
+    schema: {
+      tags,
+      summary: 'One order',
+      params: z.object({ id: z.uuid() }),
+      response: { 200: okEnvelope(orderDto), ...errorResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) =>
+      sendResult(reply, await orders.getOrder(request.ctx, request.params.id), presentOrder),
+  });
+};

@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { PricingService } from '../app/pricing/service.ts';
+import type { Coupon } from '../domain/pricing/coupon.ts';
+import { createCouponInputSchema, pricingSettingsSchema } from '../domain/pricing/inputs.ts';
+import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+
+const tags = ['pricing (admin)'];
+
+const couponDto = z.object({
+  code: z.string(),
+  kind: z.enum(['percent', 'fixed']),
+  percentBp: z.number().int().nullable(),
+  amountCents: z.number().int().nullable(),
+  currency: z.string().nullable(),
+  minSubtotalCents: z.number().int(),
+  startsAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  active: z.boolean(),
+});
+
+function presentCoupon(coupon: Coupon): z.infer<typeof couponDto> {
+  const { tenantId: _tenant, ...rest } = coupon;
+  return {
+    ...rest,
+    startsAt: coupon.startsAt?.toISOString() ?? null,
+    expiresAt: coupon.expiresAt?.toISOString() ?? null,
+  };
+}
+
+export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> = async (
+  app,
+  { pricing },
+) => {
+  app.get('/admin/settings/pricing', {
+    schema: {
+      tags,
+      summary: "The tenant's tax and fee rates, rounding and flat shipping",
+      response: { 200: okEnvelope(pricingSettingsSchema), ...errorResponses(401, 403) },
+    },
+    handler: async (request, reply) =>
+      sendResult(reply, await pricing.getSettings(request.ctx), (s) => s),
+  });
+
+  app.put('/admin/settings/pricing', {
+    schema: {
+      tags,
+      summary: "Replace the tenant's pricing settings (orders already placed keep theirs)",
+      body: pricingSettingsSchema,
+      response: { 200: okEnvelope(pricingSettingsSchema), ...errorResponses(400, 401, 403) },
+    },
+    handler: async (request, reply) =>
+      sendResult(reply, await pricing.updateSettings(request.ctx, request.body), (s) => s),
+  });
+
+  app.post('/admin/coupons', {
+    schema: {
+      tags,
+      summary: 'Create a percentage or fixed-amount coupon',
+      body: createCouponInputSchema,
+      response: { 201: okEnvelope(couponDto), ...errorResponses(400, 401, 403, 409) },
+    },
+    handler: async (request, reply) =>
+      sendResult(reply, await pricing.createCoupon(request.ctx, request.body), presentCoupon, 201),
+  });
+};
