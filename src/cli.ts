@@ -1,16 +1,21 @@
 import { parseArgs } from 'node:util';
 import { expireDueSessions } from './app/order-sessions/expire-sessions.ts';
+import {
+  DEFAULT_PAYMENT_EXPIRY,
+  runPaymentExpiry,
+} from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { buildHttp, openSystem } from './system.ts';
+import { startPaymentExpiry } from './workers/payment-expiry.ts';
 import { startSessionSweeper } from './workers/session-sweeper.ts';
 
 const USAGE = `usage: ordersession <command>
   serve            start the HTTP server and the background workers (the default)
   migrate          apply pending database migrations and exit
   seed-demo        fill the demo tenant's catalog and exit
-  expire --once    expire every order session past its expiry, once, and exit`;
+  expire --once    expire every overdue order session and payment window, once, and exit`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -22,6 +27,13 @@ async function serve(): Promise<void> {
     intervalSeconds: config.sessionSweepIntervalSeconds,
     logger: system.logger,
   });
+  const paymentExpiry = startPaymentExpiry({
+    store: system.payments,
+    clock: system.clock,
+    intervalSeconds: config.paymentExpiryIntervalSeconds,
+    warnBeforeMinutes: config.paymentExpiringWarningMinutes,
+    logger: system.logger,
+  });
   await app.listen({ port: config.port, host: config.host });
   printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
 
@@ -31,7 +43,7 @@ async function serve(): Promise<void> {
     stopping = true;
     system.logger.info({ signal }, 'shutting down');
     await app.close();
-    await sweeper.stop();
+    await Promise.all([sweeper.stop(), paymentExpiry.stop()]);
     await system.close();
     process.exit(0);
   };
@@ -104,8 +116,15 @@ async function main(): Promise<void> {
         { gatewayKey: 'unused-by-expire' },
       );
       const expired = await expireDueSessions(system.sessionRepository, system.clock);
+      const payments = await runPaymentExpiry(system.payments, system.clock, {
+        ...DEFAULT_PAYMENT_EXPIRY,
+        warnBeforeMinutes: system.config.paymentExpiringWarningMinutes,
+      });
       await system.close();
-      process.stdout.write(`expired ${expired} order session(s)\n`);
+      process.stdout.write(
+        `expired ${expired} order session(s) and ${payments.expired} payment window(s); ` +
+          `warned ${payments.warned} window(s) closing soon\n`,
+      );
       return;
     }
     default:

@@ -45,6 +45,18 @@ const environment = z.object({
     z.array(z.string().regex(/^[a-z0-9_-]{1,64}$/, 'comma-separated lower-case names')).min(1),
   ),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+  PUBLIC_BASE_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  ORDER_SESSION_DURATION_MINUTES: integer(1, 24 * 60, 15),
+  ORDER_SESSION_MIN_MINUTES: integer(1, 24 * 60, 1),
+  ORDER_SESSION_MAX_MINUTES: integer(1, 24 * 60, 120),
+  ORDER_SESSION_MAX_ATTEMPTS: integer(1, 100, 3),
+  SESSION_EXPIRE_JOB_INTERVAL: integer(1, 3600, 15),
+  PAYMENT_EXPIRING_WARNING_MINUTES: integer(0, 24 * 60, 5),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
 });
 
@@ -66,6 +78,18 @@ export interface Config {
   /** Fill the demo tenant's catalog at start-up (auto: only on the embedded store). */
   seedDemo: boolean;
   bodyLimitBytes: number;
+  /** Where buyers reach this service (payment links); default http://HOST:PORT. */
+  publicBaseUrl: string;
+  paymentWindow: {
+    defaultMinutes: number;
+    minMinutes: number;
+    maxMinutes: number;
+    maxAttempts: number;
+  };
+  /** Seconds between runs of the payment expiry worker. */
+  paymentExpiryIntervalSeconds: number;
+  /** Minutes before a payment window closes at which `payment_session.expiring` is sent. */
+  paymentExpiringWarningMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +114,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const window = {
+    defaultMinutes: e.ORDER_SESSION_DURATION_MINUTES,
+    minMinutes: e.ORDER_SESSION_MIN_MINUTES,
+    maxMinutes: e.ORDER_SESSION_MAX_MINUTES,
+    maxAttempts: e.ORDER_SESSION_MAX_ATTEMPTS,
+  };
+  if (window.minMinutes > window.defaultMinutes || window.defaultMinutes > window.maxMinutes) {
+    throw new ConfigError([
+      `ORDER_SESSION_DURATION_MINUTES: must lie between ORDER_SESSION_MIN_MINUTES and ORDER_SESSION_MAX_MINUTES (got ${window.minMinutes} ≤ ${window.defaultMinutes} ≤ ${window.maxMinutes})`,
+    ]);
+  }
+  const host = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -106,5 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paymentMethods: e.PAYMENT_METHODS,
     seedDemo: e.SEED_DEMO === 'auto' ? e.DATABASE_URL === undefined : e.SEED_DEMO === 'true',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    publicBaseUrl:
+      e.PUBLIC_BASE_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${e.PORT}`,
+    paymentWindow: window,
+    paymentExpiryIntervalSeconds: e.SESSION_EXPIRE_JOB_INTERVAL,
+    paymentExpiringWarningMinutes: e.PAYMENT_EXPIRING_WARNING_MINUTES,
   };
 }

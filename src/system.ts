@@ -11,12 +11,18 @@ import {
   type OrderSessionService,
 } from './app/order-sessions/service.ts';
 import { createOrderQueries, type OrderQueries } from './app/orders/queries.ts';
+import type { OrderReadRepository } from './app/orders/repository.ts';
+import { createPaymentWindow, type PaymentWindow } from './app/payments/payment-window.ts';
+import type { PaymentStore } from './app/payments/ports.ts';
+import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
 import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import type { Config } from './config.ts';
 import { buildServer } from './http/server.ts';
+import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
+import { createSandboxProvider } from './providers/sandbox.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import {
@@ -28,6 +34,7 @@ import {
 } from './store/sql/database.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
+import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
 
 /**
@@ -46,6 +53,11 @@ export interface System {
   orders: OrderQueries;
   pricing: PricingService;
   sessionRepository: ReturnType<typeof createSqlOrderSessionRepository>;
+  orderRepository: OrderReadRepository;
+  payments: PaymentStore;
+  paymentWindow: PaymentWindow;
+  receiveWebhook: ReceiveWebhook;
+  webhookSecret: string;
   gatewayKey: string;
   close(): Promise<void>;
 }
@@ -57,20 +69,30 @@ export async function openStore(config: Config): Promise<SqlStore> {
   return openEmbedded({ dataDir: join(config.dataDir, 'pglite') });
 }
 
-/** GATEWAY_KEY, or one made on first start and kept in the data folder. */
-export function resolveGatewayKey(config: Config): { key: string; generated: boolean } {
-  if (config.gatewayKey) return { key: config.gatewayKey, generated: false };
-  const file = join(config.dataDir, 'gateway-key');
-  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), generated: true };
+/** A secret from the environment, or one made on first start and kept in the data folder. */
+export function resolveSecret(
+  config: Config,
+  name: string,
+  configured: string | undefined,
+): string {
+  if (configured) return configured;
+  const file = join(config.dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(config.dataDir, { recursive: true });
-  const key = randomBytes(24).toString('hex');
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return { key, generated: true };
+  const secret = randomBytes(24).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 export async function openSystem(
   config: Config,
-  options: { store?: SqlStore; clock?: Clock; logger?: Logger; gatewayKey?: string } = {},
+  options: {
+    store?: SqlStore;
+    clock?: Clock;
+    logger?: Logger;
+    gatewayKey?: string;
+    webhookSecret?: string;
+  } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
@@ -92,11 +114,20 @@ export async function openSystem(
     ttlMinutes: config.sessionTtlMinutes,
     paymentMethods: config.paymentMethods,
   });
+  const payments = createSqlPaymentStore(store.db);
+  const provider = createSandboxProvider(config.publicBaseUrl);
+  const orderRepository = createSqlOrderRepository(store.db);
+  const webhookSecret =
+    options.webhookSecret ??
+    resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret);
   const placeOrder = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
+    payments,
+    provider,
     clock,
     newId: newTimeOrderedId,
     paymentMethods: config.paymentMethods,
+    paymentWindow: config.paymentWindow,
   });
   return {
     config,
@@ -108,9 +139,31 @@ export async function openSystem(
     sessions,
     placeOrder,
     submitSession: createSubmitSession({ sessions, placeOrder, clock }),
-    orders: createOrderQueries(createSqlOrderRepository(store.db)),
+    orders: createOrderQueries(orderRepository),
+    orderRepository,
+    payments,
+    paymentWindow: createPaymentWindow({
+      orders: orderRepository,
+      payments,
+      provider,
+      clock,
+      newId: newTimeOrderedId,
+    }),
+    receiveWebhook: (rawBody, signature) =>
+      receivePaymentWebhook(
+        {
+          payments,
+          clock,
+          newId: newTimeOrderedId,
+          secret: webhookSecret,
+          provider: provider.name,
+        },
+        rawBody,
+        signature,
+      ),
+    webhookSecret,
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
-    gatewayKey: options.gatewayKey ?? resolveGatewayKey(config).key,
+    gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: () => store.close(),
   };
 }
@@ -123,6 +176,15 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     placeOrder: system.placeOrder,
     orders: system.orders,
     pricing: system.pricing,
+    paymentWindow: system.paymentWindow,
+    receiveWebhook: system.receiveWebhook,
+    sandbox: {
+      payments: system.payments,
+      orders: system.orderRepository,
+      clock: system.clock,
+      newId: newTimeOrderedId,
+      webhookSecret: system.webhookSecret,
+    },
     store: system.store.kind,
     ping: () => ping(system.store.db),
     gatewayKey: system.gatewayKey,

@@ -32,6 +32,12 @@ export const ERROR_MESSAGES = {
   COUPON_NOT_APPLICABLE: 'The coupon does not apply to this order.',
   COUPON_MINIMUM_NOT_MET: 'The subtotal is below the coupon’s minimum.',
   COUPON_ALREADY_EXISTS: 'A coupon with that code already exists.',
+  PAYMENT_SESSION_NOT_FOUND: 'The order has no payment session.',
+  SESSION_NOT_ACTIVE: 'The payment session is not active.',
+  MAX_ATTEMPTS_REACHED: 'Every payment attempt of this session is used.',
+  PAYMENT_PROVIDER_FAILED: 'The payment provider could not start the payment.',
+  WEBHOOK_SIGNATURE_INVALID: 'The webhook signature is missing, wrong or too old.',
+  PAYMENT_NOT_FOUND: 'No such payment.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
 } as const;

@@ -19,7 +19,17 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0];
       const where = error.validationContext ?? 'body';
-      const path = issue?.instancePath.replace(/^\//, '').replaceAll('/', '.') ?? '';
+      const segments = (issue?.instancePath ?? '').split('/').filter(Boolean);
+      // An unknown key is reported on its parent object; name the key itself.
+      const unknownKeys = issue?.params?.keys;
+      if (
+        issue?.keyword === 'unrecognized_keys' &&
+        Array.isArray(unknownKeys) &&
+        unknownKeys.length > 0
+      ) {
+        segments.push(String(unknownKeys[0]));
+      }
+      const path = segments.join('.');
       const field = path ? `${where}.${path}` : where;
       return sendError(
         reply,

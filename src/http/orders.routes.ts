@@ -6,7 +6,7 @@ import { idempotencyKeySchema, placeOrderInputSchema } from '../domain/checkout/
 import { ORDER_STATUSES } from '../domain/order/status.ts';
 import { fail } from '../domain/result.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
-import { checkoutDto, orderDto, presentOrder } from './orders.schemas.ts';
+import { checkoutDto, orderDto, presentCheckout, presentOrder } from './orders.schemas.ts';
 
 const tags = ['orders'];
 
@@ -41,18 +41,17 @@ export const orderRoutes: FastifyPluginAsyncZod<{
           () => null,
         );
       }
-      const result = await placeOrder(request.ctx, {
-        ...request.body,
-        idempotencyKey: headerKey ?? bodyKey,
-      });
+      const userAgent = request.headers['user-agent'];
+      const result = await placeOrder(
+        request.ctx,
+        { ...request.body, idempotencyKey: headerKey ?? bodyKey },
+        { ip: request.ip, ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}) },
+      );
       if (result.ok && result.value.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(
         reply,
         result,
-        (checkout) => ({
-          checkoutId: checkout.checkoutId,
-          orders: checkout.orders.map(presentOrder),
-        }),
+        presentCheckout,
         result.ok && result.value.replayed ? 200 : 201,
       );
     },

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { CheckoutResult } from '../app/checkout/place-order.ts';
 import { ORDER_STATUSES } from '../domain/order/status.ts';
 import type { Order } from '../domain/order/types.ts';
 import { shippingAddressSchema } from '../domain/order-session/inputs.ts';
+import { paymentDto, presentPayment } from './payments.routes.ts';
 
 const cents = z.number().int();
 
@@ -64,4 +66,16 @@ export function presentOrder(order: Order): z.infer<typeof orderDto> {
   };
 }
 
-export const checkoutDto = z.object({ checkoutId: z.string(), orders: z.array(orderDto) });
+export const checkoutDto = z.object({
+  checkoutId: z.string(),
+  orders: z.array(orderDto),
+  payments: z.array(paymentDto).describe("Each order's newest payment: where the buyer pays"),
+});
+
+export function presentCheckout(checkout: CheckoutResult): z.infer<typeof checkoutDto> {
+  return {
+    checkoutId: checkout.checkoutId,
+    orders: checkout.orders.map(presentOrder),
+    payments: checkout.payments.map(presentPayment),
+  };
+}

@@ -11,14 +11,18 @@ import type { PlaceOrder } from '../app/checkout/place-order.ts';
 import type { SubmitSession } from '../app/checkout/submit-session.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
+import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { gatewayHeadersDoc, requireGateway } from './gateway-auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { orderRoutes } from './orders.routes.ts';
+import { paymentRoutes } from './payments.routes.ts';
 import { pricingRoutes } from './pricing.routes.ts';
 import { productRoutes } from './products.routes.ts';
+import { type SandboxDeps, sandboxRoutes } from './sandbox.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
+import { type ReceiveWebhook, webhookRoutes } from './webhook.routes.ts';
 
 export interface ServerDeps {
   sessions: OrderSessionService;
@@ -27,6 +31,9 @@ export interface ServerDeps {
   placeOrder: PlaceOrder;
   orders: OrderQueries;
   pricing: PricingService;
+  paymentWindow: PaymentWindow;
+  receiveWebhook: ReceiveWebhook;
+  sandbox: SandboxDeps;
   store: string;
   ping: () => Promise<void>;
   gatewayKey: string;
@@ -37,12 +44,13 @@ export interface ServerDeps {
 }
 
 /**
- * Many clients send `content-type: application/json` with an empty body on a POST that needs
- * none (begin, cancel); treat that as no body rather than as malformed JSON.
+ * JSON is the only body we take (anything else is 415). Many clients send
+ * `content-type: application/json` with an empty body on a POST that needs none (begin,
+ * cancel); that counts as no body rather than as malformed JSON.
  */
-function acceptEmptyJsonBodies(app: FastifyInstance): void {
+function acceptOnlyJson(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.trim() === '') {
@@ -63,7 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  acceptEmptyJsonBodies(app);
+  acceptOnlyJson(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -92,6 +100,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api-docs' });
 
   await app.register(healthRoutes, { store: deps.store, ping: deps.ping });
+  await app.register(webhookRoutes, { prefix: '/api', receive: deps.receiveWebhook });
+  await app.register(sandboxRoutes, deps.sandbox);
   await app.register(
     async (api) => {
       requireGateway(api, { gatewayKey: deps.gatewayKey, defaultTenantId: deps.defaultTenantId });
@@ -102,6 +112,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await api.register(productRoutes, { catalog: deps.catalog });
       await api.register(orderRoutes, { placeOrder: deps.placeOrder, orders: deps.orders });
       await api.register(pricingRoutes, { pricing: deps.pricing });
+      await api.register(paymentRoutes, { paymentWindow: deps.paymentWindow });
     },
     { prefix: '/api' },
   );

@@ -5,7 +5,7 @@ import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import { skuSchema } from '../domain/catalog/inputs.ts';
 import { fail, ok } from '../domain/result.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
-import { orderDto, presentOrder } from './orders.schemas.ts';
+import { checkoutDto, presentCheckout } from './orders.schemas.ts';
 import {
   addItemBody,
   beginBody,
@@ -140,17 +140,14 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
         'The session id is the idempotency key. Stock is reserved for every item, or the submit fails and nothing is written.',
       params: sessionIdParams,
       response: {
-        200: okEnvelope(
-          z.object({ session: sessionDto, checkoutId: z.string(), orders: z.array(orderDto) }),
-        ),
+        200: okEnvelope(checkoutDto.extend({ session: sessionDto })),
         ...changeErrors,
       },
     },
     handler: async (request, reply) =>
       sendResult(reply, await submitSession(request.ctx, request.params.id), (submitted) => ({
+        ...presentCheckout(submitted.checkout),
         session: presentSession(submitted.session),
-        checkoutId: submitted.checkout.checkoutId,
-        orders: submitted.checkout.orders.map(presentOrder),
       })),
   });
 

@@ -70,7 +70,8 @@ export const beginBody = z
       .optional(),
   })
   .strict()
-  .optional();
+  // Fastify hands a missing body to the validator as null.
+  .nullish();
 export const addItemBody = addItemInputSchema;
 export const shippingBody = z.object({ shippingAddress: shippingAddressSchema }).strict();
 export const paymentMethodBody = z.object({ paymentMethod: paymentMethodSchema }).strict();

@@ -5,11 +5,16 @@ import type { CheckoutLine } from '../../domain/checkout/split.ts';
 import { formatOrderNumber } from '../../domain/order/order-number.ts';
 import type { Order } from '../../domain/order/types.ts';
 import type { OutboxEvent } from '../../domain/outbox.ts';
+import { openPaymentWindow } from '../../domain/payment/open-window.ts';
+import { type PaymentWindowSettings, windowMinutes } from '../../domain/payment/rules.ts';
+import type { Payment, PaymentMetadata } from '../../domain/payment/types.ts';
 import { couponDiscount } from '../../domain/pricing/coupon.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { parseInput } from '../../domain/validation.ts';
 import { authorize } from '../access.ts';
 import type { RequestContext } from '../context.ts';
+import type { PaymentProvider, PaymentStore } from '../payments/ports.ts';
+import { startCreatedPayments } from '../payments/start-payments.ts';
 import type { Clock, IdGenerator } from '../ports.ts';
 import type {
   CheckoutSnapshot,
@@ -24,18 +29,24 @@ export const IDEMPOTENCY_RETENTION_HOURS = 24;
 export interface CheckoutResult extends CheckoutSnapshot {
   /** True when this answer is the stored result of an earlier request with the same key. */
   replayed: boolean;
+  /** The newest payment of each order: where the buyer pays. */
+  payments: Payment[];
 }
 
 export interface CheckoutDeps {
   store: CheckoutStore;
+  payments: PaymentStore;
+  provider: PaymentProvider;
   clock: Clock;
   newId: IdGenerator;
   paymentMethods: readonly string[];
+  paymentWindow: PaymentWindowSettings;
 }
 
 export type PlaceOrder = (
   ctx: RequestContext,
   input: PlaceOrderInput,
+  metadata?: PaymentMetadata,
 ) => Promise<Result<CheckoutResult>>;
 
 /**
@@ -45,7 +56,11 @@ export type PlaceOrder = (
  * starts afresh; a success is replayed to every later request with that key and body.
  */
 export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
-  return async (ctx, input) => {
+  return async (
+    ctx: RequestContext,
+    input: PlaceOrderInput,
+    metadata?: PaymentMetadata,
+  ): Promise<Result<CheckoutResult>> => {
     const allowed = authorize(ctx, 'order:place');
     if (!allowed.ok) return allowed;
     const parsed = parseInput(placeOrderInputSchema, input);
@@ -61,6 +76,8 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
         field: 'paymentMethod',
       });
     }
+    const minutes = windowMinutes(command.paymentWindowMinutes, deps.paymentWindow);
+    if (!minutes.ok) return minutes;
     const now = deps.clock.now();
     const claim: IdempotencyClaim = {
       tenantId: ctx.tenantId,
@@ -71,74 +88,125 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3_600_000),
     };
 
-    return deps.store.transaction<CheckoutResult>(async (tx) => {
-      const outcome = await tx.claimIdempotencyKey(claim);
-      if (outcome.kind === 'existing') {
-        if (outcome.requestHash !== claim.requestHash) {
-          return fail('IDEMPOTENCY_KEY_REUSED', undefined, { field: 'idempotencyKey' });
+    const placed = await deps.store.transaction<CheckoutSnapshot & { replayed: boolean }>(
+      async (tx) => {
+        const outcome = await tx.claimIdempotencyKey(claim);
+        if (outcome.kind === 'existing') {
+          if (outcome.requestHash !== claim.requestHash) {
+            return fail('IDEMPOTENCY_KEY_REUSED', undefined, { field: 'idempotencyKey' });
+          }
+          return ok({ ...outcome.result, replayed: true });
         }
-        return ok({ ...outcome.result, replayed: true });
-      }
-      const lines = await loadLines(tx, ctx.tenantId, command.items);
-      if (!lines.ok) return lines;
-      const currency = lines.value[0]?.variant.currency ?? 'USD';
-      const foreign = lines.value.find((line) => line.variant.currency !== currency);
-      if (foreign) {
-        return fail(
-          'CURRENCY_MISMATCH',
-          `One checkout, one currency: ${foreign.variant.sku} is in ${foreign.variant.currency}.`,
-          {
-            field: 'items',
-          },
-        );
-      }
-      const settings = await tx.loadPricingSettings(ctx.tenantId);
-      let discount: { amountCents: number; couponCode: string } | null = null;
-      if (command.couponCode !== undefined) {
-        const coupon = await tx.findCoupon(ctx.tenantId, command.couponCode);
-        if (!coupon) return fail('COUPON_NOT_FOUND', undefined, { field: 'couponCode' });
-        const subtotalCents = lines.value.reduce(
-          (sum, l) => sum + l.variant.priceCents * l.quantity,
-          0,
-        );
-        const amount = couponDiscount(coupon, {
-          subtotalCents,
+        const lines = await loadLines(tx, ctx.tenantId, command.items);
+        if (!lines.ok) return lines;
+        const currency = lines.value[0]?.variant.currency ?? 'USD';
+        const foreign = lines.value.find((line) => line.variant.currency !== currency);
+        if (foreign) {
+          return fail(
+            'CURRENCY_MISMATCH',
+            `One checkout, one currency: ${foreign.variant.sku} is in ${foreign.variant.currency}.`,
+            {
+              field: 'items',
+            },
+          );
+        }
+        const settings = await tx.loadPricingSettings(ctx.tenantId);
+        let discount: { amountCents: number; couponCode: string } | null = null;
+        if (command.couponCode !== undefined) {
+          const coupon = await tx.findCoupon(ctx.tenantId, command.couponCode);
+          if (!coupon) return fail('COUPON_NOT_FOUND', undefined, { field: 'couponCode' });
+          const subtotalCents = lines.value.reduce(
+            (sum, l) => sum + l.variant.priceCents * l.quantity,
+            0,
+          );
+          const amount = couponDiscount(coupon, {
+            subtotalCents,
+            currency,
+            now,
+            rounding: settings.roundingMode,
+          });
+          if (!amount.ok) return amount;
+          discount = { amountCents: amount.value, couponCode: coupon.code };
+        }
+
+        const reserved = await reserveAll(tx, ctx.tenantId, lines.value, now);
+        if (!reserved.ok) return reserved;
+
+        const checkoutId = deps.newId();
+        const orders = buildCheckoutOrders({
+          checkoutId,
+          tenantId: ctx.tenantId,
+          lines: lines.value,
           currency,
+          settings,
+          discount,
+          shippingAddress: command.shippingAddress,
+          customer: {
+            userId: ctx.userId,
+            email: command.customer?.email ?? null,
+            name: command.customer?.name ?? null,
+          },
+          paymentMethod: command.paymentMethod ?? null,
           now,
-          rounding: settings.roundingMode,
+          newId: deps.newId,
+          newOrderNumber: () => formatOrderNumber(now, randomBytes(10)),
         });
-        if (!amount.ok) return amount;
-        discount = { amountCents: amount.value, couponCode: coupon.code };
-      }
+        const windows = orders.map((order) =>
+          openPaymentWindow(order, {
+            sessionId: deps.newId(),
+            paymentId: deps.newId(),
+            minutes: minutes.value,
+            maxAttempts: deps.paymentWindow.maxAttempts,
+            provider: deps.provider.name,
+            metadata: metadata ?? {},
+            now,
+          }),
+        );
+        // Placed and waiting for payment in the same transaction: no one ever sees it pending.
+        const awaiting = orders.map((order) => ({ ...order, status: 'awaiting_payment' as const }));
+        await tx.insertOrders(awaiting);
+        await tx.insertPaymentWindows(
+          windows.map((w) => w.session),
+          windows.map((w) => w.payment),
+        );
+        await tx.appendOutbox(
+          awaiting.flatMap((order, i) => [
+            orderCreatedEvent(order, deps.newId()),
+            paymentAttemptedEvent(windows[i]?.payment, deps.newId()),
+          ]),
+        );
+        const snapshot = { checkoutId, orders: awaiting };
+        await tx.completeIdempotencyKey(claim, snapshot);
+        return ok({ ...snapshot, replayed: false });
+      },
+    );
+    if (!placed.ok) return placed;
+    // The provider is asked after commit, so that no lock is held while it answers.
+    const payments = await startCreatedPayments(
+      deps,
+      ctx.tenantId,
+      placed.value.orders.map((order) => order.id),
+    );
+    return ok({ ...placed.value, payments });
+  };
+}
 
-      const reserved = await reserveAll(tx, ctx.tenantId, lines.value, now);
-      if (!reserved.ok) return reserved;
-
-      const checkoutId = deps.newId();
-      const orders = buildCheckoutOrders({
-        checkoutId,
-        tenantId: ctx.tenantId,
-        lines: lines.value,
-        currency,
-        settings,
-        discount,
-        shippingAddress: command.shippingAddress,
-        customer: {
-          userId: ctx.userId,
-          email: command.customer?.email ?? null,
-          name: command.customer?.name ?? null,
-        },
-        paymentMethod: command.paymentMethod ?? null,
-        now,
-        newId: deps.newId,
-        newOrderNumber: () => formatOrderNumber(now, randomBytes(10)),
-      });
-      await tx.insertOrders(orders);
-      await tx.appendOutbox(orders.map((order) => orderCreatedEvent(order, deps.newId())));
-      const snapshot = { checkoutId, orders };
-      await tx.completeIdempotencyKey(claim, snapshot);
-      return ok({ ...snapshot, replayed: false });
-    });
+function paymentAttemptedEvent(payment: Payment | undefined, id: string): OutboxEvent {
+  if (!payment) throw new Error('placeOrder: an order without its payment window');
+  return {
+    id,
+    tenantId: payment.tenantId,
+    aggregateType: 'order',
+    aggregateId: payment.orderId,
+    type: 'payment.attempted',
+    payload: {
+      orderId: payment.orderId,
+      paymentId: payment.id,
+      attempt: payment.attempt,
+      amountCents: payment.amountCents,
+      currency: payment.currency,
+    },
+    createdAt: payment.createdAt,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ProductVariant } from '../../domain/catalog/types.ts';
 import type { Order } from '../../domain/order/types.ts';
 import type { OutboxEvent } from '../../domain/outbox.ts';
+import type { Payment, PaymentSession } from '../../domain/payment/types.ts';
 import type { Coupon } from '../../domain/pricing/coupon.ts';
 import type { PricingSettings } from '../../domain/pricing/settings.ts';
 import type { Result } from '../../domain/result.ts';
@@ -40,6 +41,10 @@ export interface CheckoutTransaction {
   /** The orders with their items, adjustments and stock reservations. */
   insertOrders(orders: readonly Order[]): Promise<void>;
   appendOutbox(events: readonly OutboxEvent[]): Promise<void>;
+  insertPaymentWindows(
+    sessions: readonly PaymentSession[],
+    payments: readonly Payment[],
+  ): Promise<void>;
 }
 
 export interface CheckoutStore {

@@ -25,6 +25,14 @@ export const placeOrderInputSchema = z
       .max(64)
       .regex(/^[A-Za-z0-9_-]+$/)
       .optional(),
+    paymentWindowMinutes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Minutes to pay, within the configured bounds (default ORDER_SESSION_DURATION_MINUTES)',
+      ),
     customer: z
       .object({
         email: z.email().max(254).optional(),

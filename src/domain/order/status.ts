@@ -30,7 +30,8 @@ export const orderLifecycle = defineLifecycle<OrderStatus>('order', {
   completed: ['requested_refund'],
   requested_refund: ['refunded'],
   cancelled: [],
-  expired: [],
+  // Only a late payment whose stock can still be taken again revives an expired order.
+  expired: ['paid'],
   refunded: [],
 });
 

@@ -9,6 +9,7 @@ import { toVariant } from './catalog.repository.ts';
 import { findCoupon } from './coupon.repository.ts';
 import { orderToRows, reviveOrder } from './order.rows.ts';
 import { appendOutboxEvents } from './outbox.repository.ts';
+import { paymentRow, paymentSessionRow } from './payment.rows.ts';
 import { findPricingSettings } from './settings.repository.ts';
 import type { Database } from './tables.ts';
 import { transactionalResult } from './transaction.ts';
@@ -139,6 +140,13 @@ function checkoutTransaction(trx: Transaction<Database>): CheckoutTransaction {
     },
 
     appendOutbox: (events) => appendOutboxEvents(trx, events),
+
+    async insertPaymentWindows(sessions, payments) {
+      if (sessions.length > 0)
+        await trx.insertInto('payment_sessions').values(sessions.map(paymentSessionRow)).execute();
+      if (payments.length > 0)
+        await trx.insertInto('payments').values(payments.map(paymentRow)).execute();
+    },
   };
 }
 

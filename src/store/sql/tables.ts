@@ -3,6 +3,11 @@ import type { OrderStatus } from '../../domain/order/status.ts';
 import type { CustomerSnapshot, OrderSource } from '../../domain/order/types.ts';
 import type { OrderSessionState } from '../../domain/order-session/machine.ts';
 import type { OrderSessionItem, ShippingAddress } from '../../domain/order-session/types.ts';
+import type {
+  PaymentMetadata,
+  PaymentSessionStatus,
+  PaymentStatus,
+} from '../../domain/payment/types.ts';
 import type { AdjustmentKind } from '../../domain/pricing/totals.ts';
 
 /** jsonb columns: read as the parsed value, written as JSON text. */
@@ -141,6 +146,51 @@ export interface CouponsTable {
   created_at: Date;
 }
 
+export interface PaymentSessionsTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  status: PaymentSessionStatus;
+  duration_minutes: number;
+  started_at: Date;
+  expires_at: Date;
+  payment_attempts: number;
+  max_payment_attempts: number;
+  last_payment_attempt_at: Date | null;
+  expiring_notified_at: Date | null;
+  metadata: Json<PaymentMetadata>;
+  version: Generated<number>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PaymentsTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  payment_session_id: string;
+  attempt: number;
+  provider: string;
+  provider_payment_id: string | null;
+  status: PaymentStatus;
+  amount_cents: number;
+  currency: string;
+  payment_url: string | null;
+  failure_reason: string | null;
+  late: Generated<boolean>;
+  requires_refund: Generated<boolean>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PaymentEventsTable {
+  tenant_id: string;
+  provider: string;
+  event_id: string;
+  type: string;
+  received_at: Date;
+}
+
 export interface Database {
   tenants: TenantsTable;
   product_variants: ProductVariantsTable;
@@ -152,4 +202,7 @@ export interface Database {
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   coupons: CouponsTable;
+  payment_sessions: PaymentSessionsTable;
+  payments: PaymentsTable;
+  payment_events: PaymentEventsTable;
 }

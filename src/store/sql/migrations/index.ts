@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
 import * as orders from './0002_orders.ts';
+import * as payments from './0003_payments.ts';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_orders': orders,
+  '0003_payments': payments,
 };

@@ -1,0 +1,43 @@
+import type { PaymentProvider } from '../app/payments/ports.ts';
+import type { PaymentWebhookBody } from '../app/payments/receive-webhook.ts';
+import { signPayload } from '../app/webhook-signature.ts';
+
+export const SANDBOX_PROVIDER = 'sandbox';
+
+/**
+ * The built-in payment provider for development and tests: a payment is a page of this
+ * service where a person presses "pay" or "fail"; the page then calls our webhook, signed,
+ * as a real gateway would.
+ */
+export function createSandboxProvider(publicBaseUrl: string): PaymentProvider {
+  return {
+    name: SANDBOX_PROVIDER,
+    async createPayment(request) {
+      return {
+        providerPaymentId: `sbx_${request.paymentId}`,
+        paymentUrl: `${publicBaseUrl}/sandbox/pay/${encodeURIComponent(request.tenantId)}/${request.paymentId}`,
+      };
+    },
+  };
+}
+
+/** The webhook the sandbox sends when a person presses a button: its raw body and signature. */
+export function sandboxWebhook(
+  secret: string,
+  event: { id: string; outcome: 'succeeded' | 'failed'; tenantId: string; paymentId: string },
+  now: Date,
+): { rawBody: string; signature: string } {
+  const created = Math.floor(now.getTime() / 1000);
+  const body: PaymentWebhookBody = {
+    id: event.id,
+    type: event.outcome === 'succeeded' ? 'payment.succeeded' : 'payment.failed',
+    created,
+    data: {
+      tenantId: event.tenantId,
+      paymentId: event.paymentId,
+      ...(event.outcome === 'failed' ? { failureReason: 'card_declined (sandbox)' } : {}),
+    },
+  };
+  const rawBody = JSON.stringify(body);
+  return { rawBody, signature: signPayload(secret, rawBody, created) };
+}
