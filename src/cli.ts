@@ -6,10 +6,9 @@ import {
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startService } from './service.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
-import { buildHttp, openSystem } from './system.ts';
-import { startPaymentExpiry } from './workers/payment-expiry.ts';
-import { startSessionSweeper } from './workers/session-sweeper.ts';
+import { openSystem } from './system.ts';
 
 const USAGE = `usage: ordersession <command>
   serve            start the HTTP server and the background workers (the default)
@@ -19,36 +18,21 @@ const USAGE = `usage: ordersession <command>
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const system = await openSystem(config);
-  const app = await buildHttp(system, system.logger);
-  const sweeper = startSessionSweeper({
-    store: system.sessionRepository,
-    clock: system.clock,
-    intervalSeconds: config.sessionSweepIntervalSeconds,
-    logger: system.logger,
-  });
-  const paymentExpiry = startPaymentExpiry({
-    store: system.payments,
-    clock: system.clock,
-    intervalSeconds: config.paymentExpiryIntervalSeconds,
-    warnBeforeMinutes: config.paymentExpiringWarningMinutes,
-    logger: system.logger,
-  });
-  await app.listen({ port: config.port, host: config.host });
+  const service = await startService(config);
+  const { system } = service;
   printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    system.logger.info({ signal }, 'shutting down');
-    await app.close();
-    await Promise.all([sweeper.stop(), paymentExpiry.stop()]);
-    await system.close();
-    process.exit(0);
+  const shutdown = (signal: string) => {
+    system.logger.info({ signal }, 'shutting down: finishing requests in flight');
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        system.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 function printBanner(host: string, port: number, store: string, key: string, generated: boolean) {

@@ -57,6 +57,11 @@ const environment = z.object({
   ORDER_SESSION_MAX_ATTEMPTS: integer(1, 100, 3),
   SESSION_EXPIRE_JOB_INTERVAL: integer(1, 3600, 15),
   PAYMENT_EXPIRING_WARNING_MINUTES: integer(0, 24 * 60, 5),
+  ALLOWED_SERVICES: list('').pipe(
+    z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'comma-separated service names')),
+  ),
+  RATE_LIMIT_ORDERS_PER_MINUTE: integer(0, 1_000_000, 120),
+  RATE_LIMIT_RETRIES_PER_MINUTE: integer(0, 1_000_000, 30),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
 });
 
@@ -90,6 +95,10 @@ export interface Config {
   paymentExpiryIntervalSeconds: number;
   /** Minutes before a payment window closes at which `payment_session.expiring` is sent. */
   paymentExpiringWarningMinutes: number;
+  /** Service names allowed to call in with a signature; empty: any. */
+  allowedServices: string[];
+  /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
+  rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -147,5 +156,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paymentWindow: window,
     paymentExpiryIntervalSeconds: e.SESSION_EXPIRE_JOB_INTERVAL,
     paymentExpiringWarningMinutes: e.PAYMENT_EXPIRING_WARNING_MINUTES,
+    allowedServices: e.ALLOWED_SERVICES,
+    rateLimits: {
+      ordersPerMinute: e.RATE_LIMIT_ORDERS_PER_MINUTE,
+      retriesPerMinute: e.RATE_LIMIT_RETRIES_PER_MINUTE,
+    },
   };
 }

@@ -10,6 +10,7 @@ import {
   createOrderSessionService,
   type OrderSessionService,
 } from './app/order-sessions/service.ts';
+import { createOrderLifecycle, type OrderLifecycle } from './app/orders/lifecycle.ts';
 import { createOrderQueries, type OrderQueries } from './app/orders/queries.ts';
 import type { OrderReadRepository } from './app/orders/repository.ts';
 import { createPaymentWindow, type PaymentWindow } from './app/payments/payment-window.ts';
@@ -19,6 +20,7 @@ import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import type { Config } from './config.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
 import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
@@ -29,11 +31,14 @@ import {
   migrateToLatest,
   openEmbedded,
   openPostgres,
+  pendingMigrations,
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
+import { createSqlOrderChangeStore } from './store/sql/order-change.store.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
+import { countOutboxBacklog } from './store/sql/outbox.repository.ts';
 import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
 
@@ -58,6 +63,8 @@ export interface System {
   paymentWindow: PaymentWindow;
   receiveWebhook: ReceiveWebhook;
   webhookSecret: string;
+  lifecycle: OrderLifecycle;
+  metrics: Metrics;
   gatewayKey: string;
   close(): Promise<void>;
 }
@@ -120,7 +127,8 @@ export async function openSystem(
   const webhookSecret =
     options.webhookSecret ??
     resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret);
-  const placeOrder = createPlaceOrder({
+  const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(store.db) });
+  const placeOrderUncounted = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
     payments,
     provider,
@@ -129,6 +137,14 @@ export async function openSystem(
     paymentMethods: config.paymentMethods,
     paymentWindow: config.paymentWindow,
   });
+  const placeOrder: PlaceOrder = async (ctx, input, metadata) => {
+    const result = await placeOrderUncounted(ctx, input, metadata);
+    if (result.ok && !result.value.replayed) {
+      for (const order of result.value.orders)
+        metrics.ordersPlaced.inc({ source: order.orderSource });
+    }
+    return result;
+  };
   return {
     config,
     store,
@@ -138,7 +154,13 @@ export async function openSystem(
     catalog: createCatalogService(productRepository, { clock, newId: newTimeOrderedId }),
     sessions,
     placeOrder,
-    submitSession: createSubmitSession({ sessions, placeOrder, clock }),
+    submitSession: createSubmitSession({
+      sessions,
+      placeOrder,
+      orders: orderRepository,
+      payments,
+      clock,
+    }),
     orders: createOrderQueries(orderRepository),
     orderRepository,
     payments,
@@ -149,8 +171,8 @@ export async function openSystem(
       clock,
       newId: newTimeOrderedId,
     }),
-    receiveWebhook: (rawBody, signature) =>
-      receivePaymentWebhook(
+    receiveWebhook: async (rawBody, signature) => {
+      const received = await receivePaymentWebhook(
         {
           payments,
           clock,
@@ -160,11 +182,32 @@ export async function openSystem(
         },
         rawBody,
         signature,
-      ),
+      );
+      metrics.payments.inc({ outcome: received.ok ? received.value.outcome : received.error.code });
+      return received;
+    },
+    lifecycle: createOrderLifecycle({
+      store: createSqlOrderChangeStore(store.db),
+      orders: orderRepository,
+      clock,
+      newId: newTimeOrderedId,
+    }),
+    metrics,
     webhookSecret,
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: () => store.close(),
+  };
+}
+
+/** A limit of 0 means none; the HTTP layer takes no limits at all when both are 0. */
+function limitsOrNone(
+  limits: Config['rateLimits'],
+): { ordersPerMinute: number; retriesPerMinute: number } | undefined {
+  if (limits.ordersPerMinute === 0 && limits.retriesPerMinute === 0) return undefined;
+  return {
+    ordersPerMinute: limits.ordersPerMinute || Number.MAX_SAFE_INTEGER,
+    retriesPerMinute: limits.retriesPerMinute || Number.MAX_SAFE_INTEGER,
   };
 }
 
@@ -185,10 +228,19 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
       newId: newTimeOrderedId,
       webhookSecret: system.webhookSecret,
     },
+    lifecycle: system.lifecycle,
+    metrics: system.metrics,
     store: system.store.kind,
     ping: () => ping(system.store.db),
-    gatewayKey: system.gatewayKey,
-    defaultTenantId: system.config.defaultTenantId,
+    pendingMigrations: () => pendingMigrations(system.store.db),
+    auth: {
+      gatewayKey: system.gatewayKey,
+      defaultTenantId: system.config.defaultTenantId,
+      serviceSecret: system.config.serviceSecret,
+      allowedServices: system.config.allowedServices,
+      now: () => system.clock.now(),
+    },
+    rateLimits: limitsOrNone(system.config.rateLimits),
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
   });

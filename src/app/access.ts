@@ -14,6 +14,8 @@ const PERMISSIONS = {
   /** Filter orders by any user or seller of the tenant. */
   'order:read-any': ['admin', 'internal'],
   'settings:write': ['admin', 'internal'],
+  /** Move orders along the lifecycle, set shipping cost. */
+  'order:manage': ['admin', 'internal'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -38,6 +38,7 @@ export const ERROR_MESSAGES = {
   PAYMENT_PROVIDER_FAILED: 'The payment provider could not start the payment.',
   WEBHOOK_SIGNATURE_INVALID: 'The webhook signature is missing, wrong or too old.',
   PAYMENT_NOT_FOUND: 'No such payment.',
+  RATE_LIMITED: 'Too many requests; slow down.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
 } as const;

@@ -39,6 +39,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status === 413) return sendError(reply, domainError('PAYLOAD_TOO_LARGE'));
     if (status === 415) return sendError(reply, domainError('UNSUPPORTED_MEDIA_TYPE'));
+    if (status === 429) return sendError(reply, domainError('RATE_LIMITED', error.message));
     if (status >= 400 && status < 500 && error.code?.startsWith('FST_ERR_CTP')) {
       return sendError(reply, domainError('INVALID_JSON', error.message));
     }

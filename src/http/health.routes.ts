@@ -7,9 +7,46 @@ export interface HealthOptions {
   store: string;
   /** Resolves when the database answers. */
   ping: () => Promise<void>;
+  /** Migrations not yet applied. */
+  pendingMigrations: () => Promise<string[]>;
 }
 
-export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { store, ping }) => {
+export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (
+  app,
+  { store, ping, pendingMigrations },
+) => {
+  app.get('/ready', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Ready for traffic: the database answers and its migrations are current',
+      response: {
+        200: okEnvelope(z.object({ status: z.literal('ready'), store: z.string() })),
+        ...errorResponses(503),
+      },
+    },
+    handler: async (request, reply) => {
+      let pending: string[];
+      try {
+        pending = await pendingMigrations();
+      } catch (err) {
+        request.log.warn({ err }, 'ready: database unreachable');
+        return sendError(
+          reply,
+          domainError('SERVICE_UNAVAILABLE', 'The database does not answer.'),
+        );
+      }
+      if (pending.length > 0) {
+        return sendError(
+          reply,
+          domainError('SERVICE_UNAVAILABLE', `Migrations pending: ${pending.join(', ')}.`, {
+            pending,
+          }),
+        );
+      }
+      return { success: true as const, data: { status: 'ready' as const, store } };
+    },
+  });
+
   app.get('/health', {
     schema: {
       tags: ['operations'],

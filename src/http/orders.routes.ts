@@ -5,7 +5,7 @@ import { MAX_ORDER_PAGE, type OrderQueries } from '../app/orders/queries.ts';
 import { idempotencyKeySchema, placeOrderInputSchema } from '../domain/checkout/inputs.ts';
 import { ORDER_STATUSES } from '../domain/order/status.ts';
 import { fail } from '../domain/result.ts';
-import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { errorResponses, okEnvelope, type RateLimit, sendResult } from './envelope.ts';
 import { checkoutDto, orderDto, presentCheckout, presentOrder } from './orders.schemas.ts';
 
 const tags = ['orders'];
@@ -13,8 +13,10 @@ const tags = ['orders'];
 export const orderRoutes: FastifyPluginAsyncZod<{
   placeOrder: PlaceOrder;
   orders: OrderQueries;
-}> = async (app, { placeOrder, orders }) => {
+  rateLimit?: RateLimit | undefined;
+}> = async (app, { placeOrder, orders, rateLimit }) => {
   app.post('/orders', {
+    ...(rateLimit ? { config: { rateLimit } } : {}),
     schema: {
       tags,
       summary: 'Place a checkout: one order per seller, stock reserved for all or none',
@@ -87,6 +89,52 @@ export const orderRoutes: FastifyPluginAsyncZod<{
         }),
       );
     },
+  });
+
+  app.get('/admin/orders', {
+    schema: {
+      tags: ['orders (admin)'],
+      summary: 'Every order of the tenant (admin or internal), newest first',
+      querystring: z
+        .object({
+          userId: z.string().min(1).max(128).optional(),
+          sellerId: z.string().min(1).max(128).optional(),
+          status: z.enum(ORDER_STATUSES).optional(),
+          orderNumber: z.string().min(1).max(64).optional(),
+          from: z.iso.datetime({ offset: true }).optional().describe('placed at or after'),
+          to: z.iso.datetime({ offset: true }).optional().describe('placed before'),
+          limit: z.coerce.number().int().min(1).max(MAX_ORDER_PAGE).default(20),
+          before: z.uuid().optional().describe('nextCursor of the previous page'),
+        })
+        .strict(),
+      response: {
+        200: okEnvelope(z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() })),
+        ...errorResponses(400, 401, 403),
+      },
+    },
+    handler: async (request, reply) => {
+      const { limit, before, from, to, ...filter } = request.query;
+      const range = {
+        createdFrom: from ? new Date(from) : undefined,
+        createdTo: to ? new Date(to) : undefined,
+      };
+      return sendResult(
+        reply,
+        await orders.listAllOrders(request.ctx, { ...filter, ...range }, { limit, before }),
+        (page) => ({ items: page.items.map(presentOrder), nextCursor: page.nextCursor }),
+      );
+    },
+  });
+
+  app.get('/admin/orders/:id', {
+    schema: {
+      tags: ['orders (admin)'],
+      summary: 'One order (admin or internal)',
+      params: z.object({ id: z.uuid() }),
+      response: { 200: okEnvelope(orderDto), ...errorResponses(400, 401, 403, 404) },
+    },
+    handler: async (request, reply) =>
+      sendResult(reply, await orders.getOrderAsStaff(request.ctx, request.params.id), presentOrder),
   });
 
   app.get('/orders/number/:orderNumber', {

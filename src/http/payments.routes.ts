@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PaymentSessionView, PaymentWindow } from '../app/payments/payment-window.ts';
 import type { Payment } from '../domain/payment/types.ts';
-import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { errorResponses, okEnvelope, type RateLimit, sendResult } from './envelope.ts';
 
 const tags = ['payments'];
 
@@ -45,10 +45,10 @@ export function presentPaymentSession(view: PaymentSessionView): z.infer<typeof 
   return { ...view, expiresAt: view.expiresAt.toISOString() };
 }
 
-export const paymentRoutes: FastifyPluginAsyncZod<{ paymentWindow: PaymentWindow }> = async (
-  app,
-  { paymentWindow },
-) => {
+export const paymentRoutes: FastifyPluginAsyncZod<{
+  paymentWindow: PaymentWindow;
+  rateLimit?: RateLimit | undefined;
+}> = async (app, { paymentWindow, rateLimit }) => {
   app.get('/orders/:id/session', {
     schema: {
       tags,
@@ -65,6 +65,7 @@ export const paymentRoutes: FastifyPluginAsyncZod<{ paymentWindow: PaymentWindow
   });
 
   app.post('/orders/:id/retry-payment', {
+    ...(rateLimit ? { config: { rateLimit } } : {}),
     schema: {
       tags,
       summary: 'Start another payment attempt while the window is open',

@@ -14,6 +14,7 @@ export function startPaymentExpiry(deps: {
   intervalSeconds: number;
   warnBeforeMinutes: number;
   logger: Logger;
+  onExpired?: (count: number) => void;
 }): IntervalWorker {
   return startIntervalWorker({
     name: 'payment-expiry',
@@ -25,6 +26,7 @@ export function startPaymentExpiry(deps: {
       });
       if (warned > 0)
         deps.logger.info({ worker: 'payment-expiry', warned }, `payment-expiry: ${warned} warned`);
+      deps.onExpired?.(expired);
       return expired;
     },
     logger: deps.logger,

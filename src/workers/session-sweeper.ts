@@ -10,11 +10,16 @@ export function startSessionSweeper(deps: {
   clock: Clock;
   intervalSeconds: number;
   logger: Logger;
+  onExpired?: (count: number) => void;
 }): IntervalWorker {
   return startIntervalWorker({
     name: 'session-sweeper',
     intervalMs: deps.intervalSeconds * 1000,
-    runOnce: () => expireDueSessions(deps.store, deps.clock),
+    runOnce: async () => {
+      const expired = await expireDueSessions(deps.store, deps.clock);
+      deps.onExpired?.(expired);
+      return expired;
+    },
     logger: deps.logger,
   });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { buildCheckoutOrders } from '../../domain/checkout/build-orders.ts';
 import { type PlaceOrderInput, placeOrderInputSchema } from '../../domain/checkout/inputs.ts';
 import type { CheckoutLine } from '../../domain/checkout/split.ts';
+import { isAmountCents, lineTotalCents } from '../../domain/money.ts';
 import { formatOrderNumber } from '../../domain/order/order-number.ts';
 import type { Order } from '../../domain/order/types.ts';
 import type { OutboxEvent } from '../../domain/outbox.ts';
@@ -14,7 +15,7 @@ import { parseInput } from '../../domain/validation.ts';
 import { authorize } from '../access.ts';
 import type { RequestContext } from '../context.ts';
 import type { PaymentProvider, PaymentStore } from '../payments/ports.ts';
-import { startCreatedPayments } from '../payments/start-payments.ts';
+import { startPayments } from '../payments/start-payments.ts';
 import type { Clock, IdGenerator } from '../ports.ts';
 import type {
   CheckoutSnapshot,
@@ -88,106 +89,111 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3_600_000),
     };
 
-    const placed = await deps.store.transaction<CheckoutSnapshot & { replayed: boolean }>(
-      async (tx) => {
-        const outcome = await tx.claimIdempotencyKey(claim);
-        if (outcome.kind === 'existing') {
-          if (outcome.requestHash !== claim.requestHash) {
-            return fail('IDEMPOTENCY_KEY_REUSED', undefined, { field: 'idempotencyKey' });
-          }
-          return ok({ ...outcome.result, replayed: true });
+    const placed = await deps.store.transaction<
+      CheckoutSnapshot & { replayed: boolean; created: Payment[] }
+    >(async (tx) => {
+      const outcome = await tx.claimIdempotencyKey(claim);
+      if (outcome.kind === 'existing') {
+        if (outcome.requestHash !== claim.requestHash) {
+          return fail('IDEMPOTENCY_KEY_REUSED', undefined, { field: 'idempotencyKey' });
         }
-        const lines = await loadLines(tx, ctx.tenantId, command.items);
-        if (!lines.ok) return lines;
-        const currency = lines.value[0]?.variant.currency ?? 'USD';
-        const foreign = lines.value.find((line) => line.variant.currency !== currency);
-        if (foreign) {
-          return fail(
-            'CURRENCY_MISMATCH',
-            `One checkout, one currency: ${foreign.variant.sku} is in ${foreign.variant.currency}.`,
-            {
-              field: 'items',
-            },
-          );
-        }
-        const settings = await tx.loadPricingSettings(ctx.tenantId);
-        let discount: { amountCents: number; couponCode: string } | null = null;
-        if (command.couponCode !== undefined) {
-          const coupon = await tx.findCoupon(ctx.tenantId, command.couponCode);
-          if (!coupon) return fail('COUPON_NOT_FOUND', undefined, { field: 'couponCode' });
-          const subtotalCents = lines.value.reduce(
-            (sum, l) => sum + l.variant.priceCents * l.quantity,
-            0,
-          );
-          const amount = couponDiscount(coupon, {
-            subtotalCents,
-            currency,
-            now,
-            rounding: settings.roundingMode,
-          });
-          if (!amount.ok) return amount;
-          discount = { amountCents: amount.value, couponCode: coupon.code };
-        }
-
-        const reserved = await reserveAll(tx, ctx.tenantId, lines.value, now);
-        if (!reserved.ok) return reserved;
-
-        const checkoutId = deps.newId();
-        const orders = buildCheckoutOrders({
-          checkoutId,
-          tenantId: ctx.tenantId,
-          lines: lines.value,
-          currency,
-          settings,
-          discount,
-          shippingAddress: command.shippingAddress,
-          customer: {
-            userId: ctx.userId,
-            email: command.customer?.email ?? null,
-            name: command.customer?.name ?? null,
+        return ok({ ...outcome.result, replayed: true, created: [] });
+      }
+      const lines = await loadLines(tx, ctx.tenantId, command.items);
+      if (!lines.ok) return lines;
+      const currency = lines.value[0]?.variant.currency ?? 'USD';
+      const foreign = lines.value.find((line) => line.variant.currency !== currency);
+      if (foreign) {
+        return fail(
+          'CURRENCY_MISMATCH',
+          `One checkout, one currency: ${foreign.variant.sku} is in ${foreign.variant.currency}.`,
+          {
+            field: 'items',
           },
-          paymentMethod: command.paymentMethod ?? null,
+        );
+      }
+      const settings = await tx.loadPricingSettings(ctx.tenantId);
+      let discount: { amountCents: number; couponCode: string } | null = null;
+      if (command.couponCode !== undefined) {
+        const coupon = await tx.findCoupon(ctx.tenantId, command.couponCode);
+        if (!coupon) return fail('COUPON_NOT_FOUND', undefined, { field: 'couponCode' });
+        const subtotalCents = lines.value.reduce(
+          (sum, l) => sum + l.variant.priceCents * l.quantity,
+          0,
+        );
+        const amount = couponDiscount(coupon, {
+          subtotalCents,
+          currency,
           now,
-          newId: deps.newId,
-          newOrderNumber: () => formatOrderNumber(now, randomBytes(10)),
+          rounding: settings.roundingMode,
         });
-        const windows = orders.map((order) =>
-          openPaymentWindow(order, {
-            sessionId: deps.newId(),
-            paymentId: deps.newId(),
-            minutes: minutes.value,
-            maxAttempts: deps.paymentWindow.maxAttempts,
-            provider: deps.provider.name,
-            metadata: metadata ?? {},
-            now,
-          }),
-        );
-        // Placed and waiting for payment in the same transaction: no one ever sees it pending.
-        const awaiting = orders.map((order) => ({ ...order, status: 'awaiting_payment' as const }));
-        await tx.insertOrders(awaiting);
-        await tx.insertPaymentWindows(
-          windows.map((w) => w.session),
-          windows.map((w) => w.payment),
-        );
-        await tx.appendOutbox(
-          awaiting.flatMap((order, i) => [
-            orderCreatedEvent(order, deps.newId()),
-            paymentAttemptedEvent(windows[i]?.payment, deps.newId()),
-          ]),
-        );
-        const snapshot = { checkoutId, orders: awaiting };
-        await tx.completeIdempotencyKey(claim, snapshot);
-        return ok({ ...snapshot, replayed: false });
-      },
-    );
+        if (!amount.ok) return amount;
+        discount = { amountCents: amount.value, couponCode: coupon.code };
+      }
+
+      const reserved = await reserveAll(tx, ctx.tenantId, lines.value, now);
+      if (!reserved.ok) return reserved;
+
+      const checkoutId = deps.newId();
+      const orders = buildCheckoutOrders({
+        checkoutId,
+        tenantId: ctx.tenantId,
+        lines: lines.value,
+        currency,
+        settings,
+        discount,
+        shippingAddress: command.shippingAddress,
+        customer: {
+          userId: ctx.userId,
+          email: command.customer?.email ?? null,
+          name: command.customer?.name ?? null,
+        },
+        paymentMethod: command.paymentMethod ?? null,
+        now,
+        newId: deps.newId,
+        newOrderNumber: () => formatOrderNumber(now, randomBytes(10)),
+      });
+      const windows = orders.map((order) =>
+        openPaymentWindow(order, {
+          sessionId: deps.newId(),
+          paymentId: deps.newId(),
+          minutes: minutes.value,
+          maxAttempts: deps.paymentWindow.maxAttempts,
+          provider: deps.provider.name,
+          metadata: metadata ?? {},
+          now,
+        }),
+      );
+      // Placed and waiting for payment in the same transaction: no one ever sees it pending.
+      const awaiting = orders.map((order) => ({ ...order, status: 'awaiting_payment' as const }));
+      await tx.insertOrders(awaiting);
+      await tx.insertPaymentWindows(
+        windows.map((w) => w.session),
+        windows.map((w) => w.payment),
+      );
+      await tx.appendOutbox(
+        awaiting.flatMap((order, i) => [
+          orderCreatedEvent(order, deps.newId()),
+          paymentAttemptedEvent(windows[i]?.payment, deps.newId()),
+        ]),
+      );
+      const snapshot = { checkoutId, orders: awaiting };
+      await tx.completeIdempotencyKey(claim, snapshot);
+      return ok({ ...snapshot, replayed: false, created: windows.map((w) => w.payment) });
+    });
     if (!placed.ok) return placed;
     // The provider is asked after commit, so that no lock is held while it answers.
-    const payments = await startCreatedPayments(
-      deps,
-      ctx.tenantId,
-      placed.value.orders.map((order) => order.id),
-    );
-    return ok({ ...placed.value, payments });
+    const { created, ...checkout } = placed.value;
+    // A replay may overtake the first request between its commit and its provider call: it
+    // starts whatever is still unstarted too (the provider dedupes by our payment id).
+    const toStart = checkout.replayed
+      ? await deps.payments.latestPayments(
+          ctx.tenantId,
+          checkout.orders.map((order) => order.id),
+        )
+      : created;
+    const payments = await startPayments(deps, toStart);
+    return ok({ ...checkout, payments });
   };
 }
 
@@ -222,6 +228,7 @@ async function loadLines(
   const variants = await tx.loadVariants(tenantId, [...quantities.keys()]);
   const byId = new Map(variants.map((variant) => [variant.id, variant]));
   const lines: CheckoutLine[] = [];
+  let subtotal = 0;
   for (const [variantId, quantity] of [...quantities.entries()].sort(([a], [b]) =>
     a < b ? -1 : 1,
   )) {
@@ -231,7 +238,15 @@ async function loadLines(
         field: 'items',
         variantId,
       });
+    const lineTotal = lineTotalCents(variant.priceCents, quantity);
+    if (!lineTotal.ok)
+      return fail('VALIDATION_FAILED', lineTotal.error.message, { field: 'items', variantId });
+    subtotal += lineTotal.value;
     lines.push({ variant, quantity });
+  }
+  // Bounded amounts keep every later sum and rate exact.
+  if (!isAmountCents(subtotal)) {
+    return fail('VALIDATION_FAILED', 'The checkout total is too large.', { field: 'items' });
   }
   return ok(lines);
 }

@@ -1,9 +1,12 @@
+import type { Order } from '../../domain/order/types.ts';
 import { orderSessionMachine } from '../../domain/order-session/machine.ts';
 import { isPastExpiry } from '../../domain/order-session/rules.ts';
 import type { OrderSessionRecord } from '../../domain/order-session/types.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import type { RequestContext } from '../context.ts';
 import type { OrderSessionService } from '../order-sessions/service.ts';
+import type { OrderReadRepository } from '../orders/repository.ts';
+import type { PaymentStore } from '../payments/ports.ts';
 import type { Clock } from '../ports.ts';
 import type { CheckoutResult, PlaceOrder } from './place-order.ts';
 
@@ -19,24 +22,27 @@ export type SubmitSession = (
 
 /**
  * Places the orders of a READY_TO_SUBMIT session, with the session id as the idempotency key,
- * then marks it SUBMITTED. Submitting a SUBMITTED session again answers the same orders.
+ * then marks it SUBMITTED. Submitting a SUBMITTED session again answers the orders it recorded,
+ * however long after: it never places them twice.
  */
 export function createSubmitSession(deps: {
   sessions: OrderSessionService;
   placeOrder: PlaceOrder;
+  orders: OrderReadRepository;
+  payments: PaymentStore;
   clock: Clock;
 }): SubmitSession {
   return async (ctx, sessionId) => {
     const loaded = await deps.sessions.get(ctx, sessionId);
     if (!loaded.ok) return loaded;
     const session = loaded.value;
-    if (session.state !== 'SUBMITTED') {
-      if (session.state === 'EXPIRED' || isPastExpiry(session, deps.clock.now())) {
-        return fail('SESSION_EXPIRED', undefined, { sessionId });
-      }
-      const allowed = orderSessionMachine.next(session.state, 'SUBMIT');
-      if (!allowed.ok) return allowed;
+    if (session.state === 'SUBMITTED')
+      return ok({ session, checkout: await submittedCheckout(session) });
+    if (session.state === 'EXPIRED' || isPastExpiry(session, deps.clock.now())) {
+      return fail('SESSION_EXPIRED', undefined, { sessionId });
     }
+    const allowed = orderSessionMachine.next(session.state, 'SUBMIT');
+    if (!allowed.ok) return allowed;
     const { shippingAddress, paymentMethod } = session;
     if (!shippingAddress) {
       // The machine allows SUBMIT only once shipping is set; a record without it is corrupt.
@@ -49,11 +55,23 @@ export function createSubmitSession(deps: {
       ...(paymentMethod ? { paymentMethod } : {}),
     });
     if (!placed.ok) return placed;
-    if (session.state === 'SUBMITTED') return ok({ session, checkout: placed.value });
     const orderIds = placed.value.orders.map((order) => order.id);
     const marked = await deps.sessions.markSubmitted(ctx, sessionId, orderIds);
-    // The orders exist whatever happens to the session now; a retry replays them.
+    // The orders exist whatever happens to the session now; a retry with the key replays them.
     if (!marked.ok) return marked;
     return ok({ session: marked.value, checkout: placed.value });
   };
+
+  async function submittedCheckout(session: OrderSessionRecord): Promise<CheckoutResult> {
+    const found = await Promise.all(
+      session.submittedOrderIds.map((id) => deps.orders.findOrder(session.tenantId, id)),
+    );
+    const orders = found.filter((order): order is Order => order !== null);
+    return {
+      checkoutId: orders[0]?.checkoutId ?? '',
+      orders,
+      replayed: true,
+      payments: await deps.payments.latestPayments(session.tenantId, session.submittedOrderIds),
+    };
+  }
 }

@@ -20,6 +20,13 @@ export function canSeeOrder(ctx: RequestContext, order: Order): boolean {
 }
 
 export interface OrderQueries {
+  getOrderAsStaff(ctx: RequestContext, id: string): Promise<Result<Order>>;
+  /** Staff only: every order of the tenant, with any filter. */
+  listAllOrders(
+    ctx: RequestContext,
+    filter: OrderFilter,
+    page: { limit?: number | undefined; before?: string | undefined },
+  ): Promise<Result<OrderPage>>;
   getOrder(ctx: RequestContext, id: string): Promise<Result<Order>>;
   getOrderByNumber(ctx: RequestContext, orderNumber: string): Promise<Result<Order>>;
   listOrders(
@@ -42,10 +49,23 @@ export function createOrderQueries(orders: OrderReadRepository): OrderQueries {
       return visible(ctx, await orders.findOrder(ctx.tenantId, id), id);
     },
 
+    async getOrderAsStaff(ctx, id) {
+      const allowed = authorize(ctx, 'order:read-any');
+      if (!allowed.ok) return allowed;
+      return visible(ctx, await orders.findOrder(ctx.tenantId, id), id);
+    },
+
     async getOrderByNumber(ctx, orderNumber) {
       const allowed = authorize(ctx, 'order:read');
       if (!allowed.ok) return allowed;
       return visible(ctx, await orders.findOrderByNumber(ctx.tenantId, orderNumber), orderNumber);
+    },
+
+    async listAllOrders(ctx, filter, page) {
+      const allowed = authorize(ctx, 'order:read-any');
+      if (!allowed.ok) return allowed;
+      const limit = Math.min(Math.max(page.limit ?? 20, 1), MAX_ORDER_PAGE);
+      return ok(await orders.listOrders(ctx.tenantId, filter, { limit, before: page.before }));
     },
 
     async listOrders(ctx, filter, page) {

@@ -5,6 +5,11 @@ export interface OrderFilter {
   userId?: string | undefined;
   sellerId?: string | undefined;
   status?: OrderStatus | undefined;
+  orderNumber?: string | undefined;
+  /** Placed at or after. */
+  createdFrom?: Date | undefined;
+  /** Placed before. */
+  createdTo?: Date | undefined;
 }
 
 export interface OrderPage {

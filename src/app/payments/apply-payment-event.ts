@@ -29,7 +29,12 @@ export async function applyPaymentEvent(
   const now = deps.clock.now();
   return deps.payments.paymentEventTransaction(async (tx) => {
     if (!(await tx.recordEvent(event, deps.provider, now))) return 'duplicate';
-    const payment = await tx.lockPayment(event.tenantId, event.paymentId);
+    const found = await tx.findPayment(event.tenantId, event.paymentId);
+    if (!found) return 'unknown_payment';
+    // Rows are locked in one order by every writer (session, order, payment, stock): no deadlocks.
+    const state = await tx.lockOrderPaymentState(found.tenantId, found.orderId);
+    if (!state) return 'unknown_payment';
+    const payment = await tx.lockPayment(found.tenantId, found.id);
     if (!payment) return 'unknown_payment';
     if (payment.status === 'succeeded' || payment.status === 'failed') return 'already_settled';
     const emit = (
@@ -45,13 +50,11 @@ export async function applyPaymentEvent(
       return 'failed';
     }
 
-    const state = await tx.lockOrderPaymentState(payment.tenantId, payment.orderId);
-    if (!state) return 'unknown_payment';
     const sessionOpen =
       state.session?.status === 'active' && UNPAID_ORDER_STATUSES.includes(state.status);
     if (sessionOpen && state.session) {
       await tx.completeSession(payment.tenantId, state.session.id, now);
-      await tx.moveOrder(payment.tenantId, payment.orderId, UNPAID_ORDER_STATUSES, 'paid', now);
+      await tx.moveOrder(payment.tenantId, payment.orderId, state.status, 'paid', now);
       await tx.commitHeldStock(payment.tenantId, payment.orderId, now);
       await tx.setPaymentOutcome(payment, { status: 'succeeded' }, now);
       await tx.appendOutbox([
@@ -69,7 +72,7 @@ export async function applyPaymentEvent(
       state.status === 'expired' &&
       (await tx.commitReleasedStockIfAvailable(payment.tenantId, payment.orderId, now))
     ) {
-      await tx.moveOrder(payment.tenantId, payment.orderId, ['expired'], 'paid', now);
+      await tx.moveOrder(payment.tenantId, payment.orderId, 'expired', 'paid', now);
       await tx.setPaymentOutcome(payment, { status: 'succeeded', late: true }, now);
       await tx.appendOutbox([
         emit('payment.late', 'order', { resolution: 'fulfilled', orderStatus: 'paid' }),

@@ -6,7 +6,7 @@ import { canSeeOrder } from '../orders/queries.ts';
 import type { OrderReadRepository } from '../orders/repository.ts';
 import type { Clock, IdGenerator } from '../ports.ts';
 import type { PaymentProvider, PaymentStore } from './ports.ts';
-import { startCreatedPayments } from './start-payments.ts';
+import { startPayments } from './start-payments.ts';
 
 export interface PaymentSessionView {
   sessionId: string;
@@ -100,7 +100,7 @@ export function createPaymentWindow(deps: {
         });
         // The guard refused: another retry or the sweeper changed the session; check again.
         if (!started) continue;
-        const [payment] = await startCreatedPayments(deps, ctx.tenantId, [orderId]);
+        const [payment] = await startPayments(deps, [started.payment]);
         if (!payment || payment.status === 'failed') {
           return fail('PAYMENT_PROVIDER_FAILED', payment?.failureReason ?? undefined, { orderId });
         }

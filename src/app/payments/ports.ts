@@ -44,6 +44,7 @@ export interface HeldLine {
 export interface PaymentEventTransaction {
   /** Records the event id; false when it was seen before (a replay). */
   recordEvent(event: PaymentEvent, provider: string, now: Date): Promise<boolean>;
+  findPayment(tenantId: string, paymentId: string): Promise<Payment | null>;
   lockPayment(tenantId: string, paymentId: string): Promise<Payment | null>;
   setPaymentOutcome(
     payment: Payment,
@@ -55,14 +56,15 @@ export interface PaymentEventTransaction {
     },
     now: Date,
   ): Promise<void>;
+  /** Locks the order's payment session, then the order. */
   lockOrderPaymentState(tenantId: string, orderId: string): Promise<OrderPaymentState | null>;
   /** Active → completed; false if the session was no longer active. */
   completeSession(tenantId: string, sessionId: string, now: Date): Promise<boolean>;
-  /** Guarded status change: only from one of `from`; false when the order was elsewhere. */
+  /** Guarded status change (only from `from`), with its history row; false when the order was elsewhere. */
   moveOrder(
     tenantId: string,
     orderId: string,
-    from: readonly OrderStatus[],
+    from: OrderStatus,
     to: OrderStatus,
     now: Date,
   ): Promise<boolean>;

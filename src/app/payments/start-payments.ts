@@ -3,24 +3,21 @@ import type { Clock } from '../ports.ts';
 import type { PaymentProvider, PaymentStore } from './ports.ts';
 
 /**
- * Asks the provider for the payments recorded as `created` (after their transaction committed,
- * so that no database lock is held during a provider call) and returns each order's newest
- * payment. A provider failure marks that payment failed; the buyer may retry.
+ * Asks the provider for these payments if they are still only `created` (called after their
+ * transaction committed, so that no database lock is held while the provider answers), and
+ * returns them as they now are. A provider failure marks that payment failed; the buyer may retry.
  */
-export async function startCreatedPayments(
+export async function startPayments(
   deps: { payments: PaymentStore; provider: PaymentProvider; clock: Clock },
-  tenantId: string,
-  orderIds: readonly string[],
+  payments: readonly Payment[],
 ): Promise<Payment[]> {
-  const latest = await deps.payments.latestPayments(tenantId, orderIds);
-  const created = latest.filter((payment) => payment.status === 'created');
-  if (created.length === 0) return latest;
-  await Promise.all(
-    created.map(async (payment) => {
+  return Promise.all(
+    payments.map(async (payment) => {
+      if (payment.status !== 'created') return payment;
       let result: { providerPaymentId: string; paymentUrl: string } | { failureReason: string };
       try {
         result = await deps.provider.createPayment({
-          tenantId,
+          tenantId: payment.tenantId,
           paymentId: payment.id,
           orderId: payment.orderId,
           amountCents: payment.amountCents,
@@ -28,13 +25,16 @@ export async function startCreatedPayments(
           attempt: payment.attempt,
         });
       } catch (err) {
-        result = {
-          failureReason:
-            `provider_error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500),
-        };
+        const reason = err instanceof Error ? err.message : String(err);
+        result = { failureReason: `provider_error: ${reason}`.slice(0, 500) };
       }
-      await deps.payments.recordProviderResult(tenantId, payment.id, result, deps.clock.now());
+      await deps.payments.recordProviderResult(
+        payment.tenantId,
+        payment.id,
+        result,
+        deps.clock.now(),
+      );
+      return (await deps.payments.findPayment(payment.tenantId, payment.id)) ?? payment;
     }),
   );
-  return deps.payments.latestPayments(tenantId, orderIds);
 }

@@ -113,7 +113,7 @@ export function totalsFromAdjustments(
   const adjustmentsTotalCents = sumCents(adjustments.map((a) => a.amountCents));
   return {
     subtotalCents,
-    discountCents: -of('discount'),
+    discountCents: 0 - of('discount'),
     shippingCents: of('shipping'),
     taxCents: of('tax'),
     feeCents: of('fee'),
@@ -124,4 +124,25 @@ export function totalsFromAdjustments(
 
 function formatRate(basisPoints: number): string {
   return `${basisPoints / 100}%`;
+}
+
+/**
+ * An order's adjustments with its shipping replaced by `shippingCents` (staff setting the real
+ * cost before payment). Tax and fee do not depend on shipping, so they stay as they are.
+ */
+export function priceShippingChange(
+  subtotalCents: number,
+  adjustments: readonly Adjustment[],
+  shippingCents: number,
+  source: { sourceType: string; sourceId: string | null },
+): { adjustments: Adjustment[]; totals: Totals } {
+  const others = adjustments.filter((a) => a.kind !== 'shipping');
+  const next =
+    shippingCents > 0
+      ? [
+          ...others,
+          { kind: 'shipping' as const, label: 'Shipping', amountCents: shippingCents, ...source },
+        ]
+      : others;
+  return { adjustments: next, totals: totalsFromAdjustments(subtotalCents, next) };
 }

@@ -7,6 +7,7 @@ import type {
 import type { Order } from '../../domain/order/types.ts';
 import { toVariant } from './catalog.repository.ts';
 import { findCoupon } from './coupon.repository.ts';
+import { appendHistoryRows } from './history.sql.ts';
 import { orderToRows, reviveOrder } from './order.rows.ts';
 import { appendOutboxEvents } from './outbox.repository.ts';
 import { paymentRow, paymentSessionRow } from './payment.rows.ts';
@@ -116,6 +117,19 @@ function checkoutTransaction(trx: Transaction<Database>): CheckoutTransaction {
         .insertInto('orders')
         .values(rows.map((r) => r.row))
         .execute();
+      await appendHistoryRows(
+        trx,
+        orders.map((order) => ({
+          tenantId: order.tenantId,
+          orderId: order.id,
+          from: null,
+          to: order.status,
+          actorType: 'user',
+          actorId: order.userId,
+          reason: 'placed',
+        })),
+        orders[0]?.createdAt ?? new Date(0),
+      );
       const items = rows.flatMap((r) => r.items);
       if (items.length > 0) await trx.insertInto('order_items').values(items).execute();
       const adjustments = rows.flatMap((r) => r.adjustments);

@@ -37,6 +37,11 @@ export function createSqlOrderRepository(db: Kysely<Database>): OrderReadReposit
       if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
       if (filter.sellerId !== undefined) query = query.where('seller_id', '=', filter.sellerId);
       if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.orderNumber !== undefined)
+        query = query.where('order_number', '=', filter.orderNumber);
+      if (filter.createdFrom !== undefined)
+        query = query.where('created_at', '>=', filter.createdFrom);
+      if (filter.createdTo !== undefined) query = query.where('created_at', '<', filter.createdTo);
       if (page.before !== undefined) {
         if (!isUuid(page.before)) return { items: [], nextCursor: null };
         query = query.where('id', '<', page.before);

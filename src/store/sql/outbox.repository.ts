@@ -23,3 +23,18 @@ export async function appendOutboxEvents(
     )
     .execute();
 }
+
+/** Events waiting to be relayed, and those parked after repeated failures: across tenants. */
+export async function countOutboxBacklog(
+  db: Kysely<Database>,
+): Promise<{ pending: number; parked: number }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => [
+      eb.fn.countAll<number>().filterWhere('parked_at', 'is', null).as('pending'),
+      eb.fn.countAll<number>().filterWhere('parked_at', 'is not', null).as('parked'),
+    ])
+    .where('published_at', 'is', null)
+    .executeTakeFirst();
+  return { pending: Number(row?.pending ?? 0), parked: Number(row?.parked ?? 0) };
+}

@@ -40,12 +40,26 @@ export async function expirePaymentSessions(
       FROM orders_expired WHERE r.tenant_id = orders_expired.tenant_id AND r.order_id = orders_expired.id
         AND r.status = 'held'
       RETURNING r.tenant_id, r.variant_id, r.quantity
+    ), back AS (
+      SELECT tenant_id, variant_id, sum(quantity) AS quantity FROM released GROUP BY 1, 2
+    ), locked AS (
+      -- Stock rows are locked in (tenant, id) order by every writer: no deadlock cycles.
+      SELECT v.tenant_id, v.id FROM product_variants v
+      JOIN back ON v.tenant_id = back.tenant_id AND v.id = back.variant_id
+      ORDER BY v.tenant_id, v.id
+      FOR UPDATE OF v
     ), stock AS (
       UPDATE product_variants v
       SET reserved = v.reserved - back.quantity, updated_at = ${now}
-      FROM (SELECT tenant_id, variant_id, sum(quantity) AS quantity FROM released GROUP BY 1, 2) AS back
+      FROM back JOIN locked ON locked.tenant_id = back.tenant_id AND locked.id = back.variant_id
       WHERE v.tenant_id = back.tenant_id AND v.id = back.variant_id
       RETURNING v.id
+    ), history AS (
+      INSERT INTO order_status_history (tenant_id, order_id, id, from_status, to_status, actor_type, actor_id, reason, at)
+      SELECT tenant_id, id, uuid_v7(${now}::timestamptz), 'awaiting_payment', 'expired', 'system', 'payment-expiry',
+        'payment window expired', ${now}::timestamptz
+      FROM orders_expired
+      RETURNING 1
     ), events AS (
       INSERT INTO outbox (tenant_id, id, aggregate_type, aggregate_id, type, payload, created_at)
       SELECT tenant_id, uuid_v7(${now}::timestamptz), aggregate_type, aggregate_id, type, payload, ${now}::timestamptz
@@ -65,6 +79,7 @@ export async function expirePaymentSessions(
     )
     SELECT (SELECT count(*) FROM sessions)::int AS expired,
       (SELECT count(*) FROM stock)::int AS variants,
+      (SELECT count(*) FROM history)::int AS history,
       (SELECT count(*) FROM events)::int AS events
   `.execute(db);
   return Number(result.rows[0]?.expired ?? 0);

@@ -1,9 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { PaymentEventTransaction, PaymentStore } from '../../app/payments/ports.ts';
+import { appendHistoryRows } from './history.sql.ts';
 import { isUuid } from './ids.ts';
 import { appendOutboxEvents } from './outbox.repository.ts';
 import { paymentRow, toPayment, toPaymentSession } from './payment.rows.ts';
 import { expirePaymentSessions, warnExpiringSessions } from './payment-expiry.sql.ts';
+import { commitHeldStock } from './stock.sql.ts';
 import type { Database } from './tables.ts';
 
 function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
@@ -24,8 +26,18 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
       return row !== undefined;
     },
 
-    async lockPayment(tenantId, paymentId) {
+    async findPayment(tenantId, paymentId) {
       if (!isUuid(paymentId)) return null;
+      const row = await trx
+        .selectFrom('payments')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', paymentId)
+        .executeTakeFirst();
+      return row ? toPayment(row) : null;
+    },
+
+    async lockPayment(tenantId, paymentId) {
       const row = await trx
         .selectFrom('payments')
         .selectAll()
@@ -52,6 +64,14 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
     },
 
     async lockOrderPaymentState(tenantId, orderId) {
+      // Lock order everywhere: payment session, then order, then payments, then stock.
+      const session = await trx
+        .selectFrom('payment_sessions')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('order_id', '=', orderId)
+        .forUpdate()
+        .executeTakeFirst();
       const order = await trx
         .selectFrom('orders')
         .select(['id', 'status'])
@@ -60,13 +80,6 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
         .forUpdate()
         .executeTakeFirst();
       if (!order) return null;
-      const session = await trx
-        .selectFrom('payment_sessions')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('order_id', '=', orderId)
-        .forUpdate()
-        .executeTakeFirst();
       return { orderId, status: order.status, session: session ? toPaymentSession(session) : null };
     },
 
@@ -87,24 +100,28 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
         .set((eb) => ({ status: to, updated_at: now, version: eb('version', '+', 1) }))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', orderId)
-        .where('status', 'in', from)
+        .where('status', '=', from)
         .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+      if (result.numUpdatedRows !== 1n) return false;
+      await appendHistoryRows(
+        trx,
+        [
+          {
+            tenantId,
+            orderId,
+            from,
+            to,
+            actorType: 'system',
+            actorId: 'payment-provider',
+            reason: 'payment',
+          },
+        ],
+        now,
+      );
+      return true;
     },
 
-    async commitHeldStock(tenantId, orderId, now) {
-      await sql`
-        WITH committed AS (
-          UPDATE stock_reservations SET status = 'committed', updated_at = ${now}
-          WHERE tenant_id = ${tenantId} AND order_id = ${orderId} AND status = 'held'
-          RETURNING variant_id, quantity
-        )
-        UPDATE product_variants v
-        SET on_hand = v.on_hand - c.quantity, reserved = v.reserved - c.quantity, updated_at = ${now}
-        FROM committed c
-        WHERE v.tenant_id = ${tenantId} AND v.id = c.variant_id
-      `.execute(trx);
-    },
+    commitHeldStock: (tenantId, orderId, now) => commitHeldStock(trx, tenantId, orderId, now),
 
     async commitReleasedStockIfAvailable(tenantId, orderId, now) {
       const lines = await trx

@@ -191,6 +191,18 @@ export interface PaymentEventsTable {
   received_at: Date;
 }
 
+export interface OrderStatusHistoryTable {
+  tenant_id: string;
+  order_id: string;
+  id: string;
+  from_status: OrderStatus | null;
+  to_status: OrderStatus;
+  actor_type: string;
+  actor_id: string;
+  reason: string | null;
+  at: Date;
+}
+
 export interface Database {
   tenants: TenantsTable;
   product_variants: ProductVariantsTable;
@@ -205,4 +217,5 @@ export interface Database {
   payment_sessions: PaymentSessionsTable;
   payments: PaymentsTable;
   payment_events: PaymentEventsTable;
+  order_status_history: OrderStatusHistoryTable;
 }

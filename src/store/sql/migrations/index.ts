@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
 import * as orders from './0002_orders.ts';
 import * as payments from './0003_payments.ts';
+import * as orderHistory from './0004_order_history.ts';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_orders': orders,
   '0003_payments': payments,
+  '0004_order_history': orderHistory,
 };

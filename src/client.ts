@@ -1,0 +1,42 @@
+import { signServiceRequest } from './app/service-signature.ts';
+
+/**
+ * A small client that other services import to call ordersession (or any service that checks
+ * the same signature): every request is signed with the shared secret.
+ */
+export function createServiceClient(options: {
+  baseUrl: string;
+  serviceName: string;
+  secret: string;
+  tenantId: string;
+  fetch?: typeof fetch;
+}) {
+  const send = options.fetch ?? fetch;
+  return async function request(
+    method: string,
+    path: string,
+    body?: unknown,
+    userId?: string,
+  ): Promise<Response> {
+    const rawBody = body === undefined ? '' : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      ...signServiceRequest(options.secret, {
+        serviceName: options.serviceName,
+        method,
+        url: path,
+        rawBody,
+      }),
+      'x-tenant-id': options.tenantId,
+      ...(userId ? { 'x-user-id': userId } : {}),
+      ...(rawBody ? { 'content-type': 'application/json' } : {}),
+    };
+    return send(new URL(path, options.baseUrl), {
+      method,
+      headers,
+      ...(rawBody ? { body: rawBody } : {}),
+    });
+  };
+}
+
+export { signServiceRequest } from './app/service-signature.ts';
+export { signPayload, verifySignature } from './app/webhook-signature.ts';
