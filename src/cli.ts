@@ -1,20 +1,24 @@
 import { parseArgs } from 'node:util';
 import { expireDueSessions } from './app/order-sessions/expire-sessions.ts';
+import { DEFAULT_RELAY, relayOutbox } from './app/outbox/relay.ts';
 import {
   DEFAULT_PAYMENT_EXPIRY,
   runPaymentExpiry,
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { startService } from './service.ts';
+import { relayOptions, startService } from './service.ts';
+import { createSink } from './sinks/index.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
-import { openSystem } from './system.ts';
+import { openSystem, resolveSecret } from './system.ts';
 
 const USAGE = `usage: ordersession <command>
   serve            start the HTTP server and the background workers (the default)
   migrate          apply pending database migrations and exit
   seed-demo        fill the demo tenant's catalog and exit
-  expire --once    expire every overdue order session and payment window, once, and exit`;
+  expire --once    expire every overdue order session and payment window, once, and exit
+  relay --once     relay every deliverable outbox event to OUTBOX_SINK, once, and exit
+  relay --unpark   put parked (dead-lettered) outbox events back in line`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -53,10 +57,50 @@ function printBanner(host: string, port: number, store: string, key: string, gen
   );
 }
 
+async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void> {
+  if (!flags.once && !flags.unpark) {
+    throw new Error('the relay runs inside `serve`; use `relay --once` or `relay --unpark`');
+  }
+  const config = loadConfig();
+  const system = await openSystem(
+    { ...config, seedDemo: false },
+    { gatewayKey: 'unused-by-relay' },
+  );
+  try {
+    if (flags.unpark) {
+      const unparked = await system.outbox.unparkAll(system.clock.now());
+      process.stdout.write(`put ${unparked} parked outbox event(s) back in line\n`);
+      return;
+    }
+    const sink = createSink(config.outbox, {
+      logger: system.logger,
+      webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
+    });
+    if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
+    try {
+      const run = await relayOutbox(
+        { store: system.outbox, sink, clock: system.clock },
+        { ...DEFAULT_RELAY, ...relayOptions(config) },
+      );
+      process.stdout.write(
+        `relayed to ${sink.name}: ${run.published} published, ${run.failed} to retry, ${run.parked} parked\n`,
+      );
+    } finally {
+      await sink.close();
+    }
+  } finally {
+    await system.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { once: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      once: { type: 'boolean', default: false },
+      unpark: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help) {
@@ -111,6 +155,8 @@ async function main(): Promise<void> {
       );
       return;
     }
+    case 'relay':
+      return relay(values);
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;

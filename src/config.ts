@@ -62,6 +62,46 @@ const environment = z.object({
   ),
   RATE_LIMIT_ORDERS_PER_MINUTE: integer(0, 1_000_000, 120),
   RATE_LIMIT_RETRIES_PER_MINUTE: integer(0, 1_000_000, 30),
+  OUTBOX_SINK: z.enum(['log', 'nats', 'rabbitmq', 'redis', 'webhook', 'none']).default('log'),
+  OUTBOX_NATS_URL: z.string().trim().min(1).default('nats://127.0.0.1:4222'),
+  OUTBOX_NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/)
+    .default('ordersession'),
+  OUTBOX_NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('ORDERSESSION'),
+  OUTBOX_RABBITMQ_URL: z
+    .string()
+    .trim()
+    .regex(/^amqps?:\/\//, 'must be an amqp:// URL')
+    .default('amqp://guest:guest@127.0.0.1:5672'),
+  OUTBOX_RABBITMQ_EXCHANGE: z.string().min(1).max(255).default('ordersession.events'),
+  OUTBOX_REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  OUTBOX_REDIS_STREAM: z.string().min(1).max(255).default('ordersession:events'),
+  OUTBOX_WEBHOOK_ENDPOINTS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<tenant or *>": ["https://…"]}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.array(z.url()))),
+  OUTBOX_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  OUTBOX_PUBLISH_TIMEOUT_MS: integer(100, 120_000, 5000),
+  OUTBOX_BATCH_SIZE: integer(1, 10_000, 100),
+  OUTBOX_POLL_INTERVAL_MS: integer(50, 600_000, 1000),
+  OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
+  OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
 });
 
@@ -99,6 +139,20 @@ export interface Config {
   allowedServices: string[];
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
+  outbox: OutboxConfig;
+}
+
+export interface OutboxConfig {
+  sink: 'log' | 'nats' | 'rabbitmq' | 'redis' | 'webhook' | 'none';
+  nats: { servers: string; subjectPrefix: string; stream: string };
+  rabbitmq: { url: string; exchange: string };
+  redis: { url: string; stream: string };
+  webhook: { endpoints: Record<string, string[]>; secret: string | undefined };
+  publishTimeoutMs: number;
+  batchSize: number;
+  pollIntervalMs: number;
+  maxAttempts: number;
+  retentionHours: number;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +214,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       ordersPerMinute: e.RATE_LIMIT_ORDERS_PER_MINUTE,
       retriesPerMinute: e.RATE_LIMIT_RETRIES_PER_MINUTE,
+    },
+    outbox: {
+      sink: e.OUTBOX_SINK,
+      nats: {
+        servers: e.OUTBOX_NATS_URL,
+        subjectPrefix: e.OUTBOX_NATS_SUBJECT_PREFIX,
+        stream: e.OUTBOX_NATS_STREAM,
+      },
+      rabbitmq: { url: e.OUTBOX_RABBITMQ_URL, exchange: e.OUTBOX_RABBITMQ_EXCHANGE },
+      redis: { url: e.OUTBOX_REDIS_URL, stream: e.OUTBOX_REDIS_STREAM },
+      webhook: { endpoints: e.OUTBOX_WEBHOOK_ENDPOINTS, secret: e.OUTBOX_WEBHOOK_SECRET },
+      publishTimeoutMs: e.OUTBOX_PUBLISH_TIMEOUT_MS,
+      batchSize: e.OUTBOX_BATCH_SIZE,
+      pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retentionHours: e.OUTBOX_RETENTION_HOURS,
     },
   };
 }

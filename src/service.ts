@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { RelayOptions } from './app/outbox/relay.ts';
 import type { Config } from './config.ts';
-import { buildHttp, openSystem, type System } from './system.ts';
+import { DEFAULT_RETRY } from './domain/outbox.ts';
+import { createSink } from './sinks/index.ts';
+import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
+import { startOutboxRelay } from './workers/outbox-relay.ts';
 import { startPaymentExpiry } from './workers/payment-expiry.ts';
 import { startSessionSweeper } from './workers/session-sweeper.ts';
 
@@ -40,6 +44,32 @@ export async function startService(
       onExpired: (count) => system.metrics.expiries.inc({ kind: 'payment_window' }, count),
     }),
   ];
+  const sink = createSink(config.outbox, {
+    logger: system.logger,
+    webhookSecret:
+      config.outbox.sink === 'webhook'
+        ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
+        : '',
+  });
+  if (sink) {
+    workers.push(
+      startOutboxRelay({
+        store: system.outbox,
+        sink,
+        clock: system.clock,
+        logger: system.logger,
+        listen: (wake) => system.store.listen(OUTBOX_CHANNEL, wake),
+        pollIntervalMs: config.outbox.pollIntervalMs,
+        retentionHours: config.outbox.retentionHours,
+        options: relayOptions(config),
+        onRun: (run) => {
+          system.metrics.relayed.inc({ result: 'published' }, run.published);
+          system.metrics.relayed.inc({ result: 'failed' }, run.failed);
+          system.metrics.relayed.inc({ result: 'parked' }, run.parked);
+        },
+      }),
+    );
+  }
   const address = await app.listen({ port: config.port, host: config.host });
   let stopping: Promise<void> | undefined;
   return {
@@ -50,9 +80,20 @@ export async function startService(
       stopping ??= (async () => {
         await app.close();
         await Promise.all(workers.map((worker) => worker.stop()));
+        await sink?.close();
         await system.close();
       })();
       return stopping;
     },
+  };
+}
+
+/** The channel the outbox trigger NOTIFYs on every insert. */
+export const OUTBOX_CHANNEL = 'ordersession_outbox';
+
+export function relayOptions(config: Config): Partial<RelayOptions> {
+  return {
+    batchSize: config.outbox.batchSize,
+    retry: { ...DEFAULT_RETRY, maxAttempts: config.outbox.maxAttempts },
   };
 }

@@ -13,6 +13,7 @@ import {
 import { createOrderLifecycle, type OrderLifecycle } from './app/orders/lifecycle.ts';
 import { createOrderQueries, type OrderQueries } from './app/orders/queries.ts';
 import type { OrderReadRepository } from './app/orders/repository.ts';
+import type { OutboxStore } from './app/outbox/ports.ts';
 import { createPaymentWindow, type PaymentWindow } from './app/payments/payment-window.ts';
 import type { PaymentStore } from './app/payments/ports.ts';
 import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
@@ -39,6 +40,7 @@ import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderChangeStore } from './store/sql/order-change.store.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
 import { countOutboxBacklog } from './store/sql/outbox.repository.ts';
+import { createSqlOutboxStore } from './store/sql/outbox-relay.store.ts';
 import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
 
@@ -65,6 +67,7 @@ export interface System {
   webhookSecret: string;
   lifecycle: OrderLifecycle;
   metrics: Metrics;
+  outbox: OutboxStore;
   gatewayKey: string;
   close(): Promise<void>;
 }
@@ -193,6 +196,7 @@ export async function openSystem(
       newId: newTimeOrderedId,
     }),
     metrics,
+    outbox: createSqlOutboxStore(store.db),
     webhookSecret,
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),

@@ -12,6 +12,7 @@ export interface Metrics {
   ordersPlaced: Counter<'source'>;
   payments: Counter<'outcome'>;
   expiries: Counter<'kind'>;
+  relayed: Counter<'result'>;
 }
 
 export function createMetrics(options: {
@@ -55,6 +56,12 @@ export function createMetrics(options: {
       name: 'ordersession_payment_events_total',
       help: 'Payment provider events applied, by outcome',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    relayed: new Counter({
+      name: 'ordersession_outbox_relayed_total',
+      help: 'Outbox deliveries by result: published, failed (will retry), parked',
+      labelNames: ['result'],
       registers: [registry],
     }),
     expiries: new Counter({

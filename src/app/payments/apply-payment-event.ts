@@ -53,7 +53,7 @@ export async function applyPaymentEvent(
     const sessionOpen =
       state.session?.status === 'active' && UNPAID_ORDER_STATUSES.includes(state.status);
     if (sessionOpen && state.session) {
-      await tx.completeSession(payment.tenantId, state.session.id, now);
+      await tx.completeSession(payment.tenantId, state.session.id, 'active', now);
       await tx.moveOrder(payment.tenantId, payment.orderId, state.status, 'paid', now);
       await tx.commitHeldStock(payment.tenantId, payment.orderId, now);
       await tx.setPaymentOutcome(payment, { status: 'succeeded' }, now);
@@ -73,6 +73,8 @@ export async function applyPaymentEvent(
       (await tx.commitReleasedStockIfAvailable(payment.tenantId, payment.orderId, now))
     ) {
       await tx.moveOrder(payment.tenantId, payment.orderId, 'expired', 'paid', now);
+      if (state.session)
+        await tx.completeSession(payment.tenantId, state.session.id, 'expired', now);
       await tx.setPaymentOutcome(payment, { status: 'succeeded', late: true }, now);
       await tx.appendOutbox([
         emit('payment.late', 'order', { resolution: 'fulfilled', orderStatus: 'paid' }),

@@ -58,8 +58,13 @@ export interface PaymentEventTransaction {
   ): Promise<void>;
   /** Locks the order's payment session, then the order. */
   lockOrderPaymentState(tenantId: string, orderId: string): Promise<OrderPaymentState | null>;
-  /** Active → completed; false if the session was no longer active. */
-  completeSession(tenantId: string, sessionId: string, now: Date): Promise<boolean>;
+  /** `from` → completed; false if the session was no longer in `from`. */
+  completeSession(
+    tenantId: string,
+    sessionId: string,
+    from: 'active' | 'expired',
+    now: Date,
+  ): Promise<boolean>;
   /** Guarded status change (only from `from`), with its history row; false when the order was elsewhere. */
   moveOrder(
     tenantId: string,

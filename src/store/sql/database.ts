@@ -11,6 +11,8 @@ export type StoreKind = 'embedded' | 'postgres';
 export interface SqlStore {
   kind: StoreKind;
   db: Kysely<Database>;
+  /** Calls `onNotify` on every NOTIFY of `channel`; resolves to a function that stops listening. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,20 @@ export function openPostgres(options: PostgresOptions): SqlStore {
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: 'postgres', db, close: () => db.destroy() };
+  return {
+    kind: 'postgres',
+    db,
+    async listen(channel, onNotify) {
+      // LISTEN holds its connection for good: a client of its own, not one of the pool's.
+      const client = new pg.Client({ connectionString: options.url });
+      client.on('notification', () => onNotify());
+      client.on('error', () => {});
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return () => client.end();
+    },
+    close: () => db.destroy(),
+  };
 }
 
 export interface EmbeddedOptions {
@@ -58,7 +73,13 @@ export async function openEmbedded(
     parsers: { [INT8_OID]: parseInt8 },
   });
   const db = new Kysely<Database>({ dialect: pgliteDialect(pglite) });
-  return { kind: 'embedded', db, pglite, close: () => db.destroy() };
+  return {
+    kind: 'embedded',
+    db,
+    pglite,
+    listen: (channel, onNotify) => pglite.listen(channel, () => onNotify()),
+    close: () => db.destroy(),
+  };
 }
 
 /**

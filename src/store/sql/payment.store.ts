@@ -83,13 +83,13 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
       return { orderId, status: order.status, session: session ? toPaymentSession(session) : null };
     },
 
-    async completeSession(tenantId, sessionId, now) {
+    async completeSession(tenantId, sessionId, from, now) {
       const result = await trx
         .updateTable('payment_sessions')
         .set((eb) => ({ status: 'completed', updated_at: now, version: eb('version', '+', 1) }))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', sessionId)
-        .where('status', '=', 'active')
+        .where('status', '=', from)
         .executeTakeFirst();
       return result.numUpdatedRows === 1n;
     },
