@@ -13,6 +13,7 @@ export {
   type OrderSessionServiceOptions,
 } from './app/order-sessions/service.ts';
 export type { Clock, IdGenerator } from './app/ports.ts';
+export { createServiceClient, signPayload, signServiceRequest, verifySignature } from './client.ts';
 export type { ProductVariant } from './domain/catalog/types.ts';
 export { type DomainError, ERROR_MESSAGES, type ErrorCode } from './domain/errors.ts';
 export {
@@ -28,6 +29,7 @@ export type {
   OrderSessionRecord,
   ShippingAddress,
 } from './domain/order-session/types.ts';
+export type { EventEnvelope } from './domain/outbox.ts';
 export type { Result } from './domain/result.ts';
 export { createMemoryProductRepository } from './store/memory/catalog.repository.ts';
 export { createMemoryOrderSessionRepository } from './store/memory/order-session.repository.ts';
