@@ -10,6 +10,19 @@ import { checkoutDto, orderDto, presentCheckout, presentOrder } from './orders.s
 
 const tags = ['orders'];
 
+const orderListQuery = z.object({
+  userId: z.string().min(1).max(128).optional(),
+  sellerId: z.string().min(1).max(128).optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_ORDER_PAGE).default(20),
+  before: z.uuid().optional().describe('nextCursor of the previous page'),
+});
+
+const orderPageResponses = {
+  200: okEnvelope(z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() })),
+  ...errorResponses(400, 401, 403),
+};
+
 export const orderRoutes: FastifyPluginAsyncZod<{
   placeOrder: PlaceOrder;
   orders: OrderQueries;
@@ -64,19 +77,8 @@ export const orderRoutes: FastifyPluginAsyncZod<{
       tags,
       summary:
         'List orders, newest first: a buyer sees their own, a seller theirs, staff may filter',
-      querystring: z
-        .object({
-          userId: z.string().min(1).max(128).optional(),
-          sellerId: z.string().min(1).max(128).optional(),
-          status: z.enum(ORDER_STATUSES).optional(),
-          limit: z.coerce.number().int().min(1).max(MAX_ORDER_PAGE).default(20),
-          before: z.uuid().optional().describe('nextCursor of the previous page'),
-        })
-        .strict(),
-      response: {
-        200: okEnvelope(z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() })),
-        ...errorResponses(400, 401, 403),
-      },
+      querystring: orderListQuery.strict(),
+      response: orderPageResponses,
     },
     handler: async (request, reply) => {
       const { limit, before, ...filter } = request.query;
@@ -95,22 +97,14 @@ export const orderRoutes: FastifyPluginAsyncZod<{
     schema: {
       tags: ['orders (admin)'],
       summary: 'Every order of the tenant (admin or internal), newest first',
-      querystring: z
-        .object({
-          userId: z.string().min(1).max(128).optional(),
-          sellerId: z.string().min(1).max(128).optional(),
-          status: z.enum(ORDER_STATUSES).optional(),
+      querystring: orderListQuery
+        .extend({
           orderNumber: z.string().min(1).max(64).optional(),
           from: z.iso.datetime({ offset: true }).optional().describe('placed at or after'),
           to: z.iso.datetime({ offset: true }).optional().describe('placed before'),
-          limit: z.coerce.number().int().min(1).max(MAX_ORDER_PAGE).default(20),
-          before: z.uuid().optional().describe('nextCursor of the previous page'),
         })
         .strict(),
-      response: {
-        200: okEnvelope(z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() })),
-        ...errorResponses(400, 401, 403),
-      },
+      response: orderPageResponses,
     },
     handler: async (request, reply) => {
       const { limit, before, from, to, ...filter } = request.query;

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { OrderChangeStore, OrderChangeTransaction } from '../../app/orders/lifecycle-ports.ts';
 import { isUuid } from './ids.ts';
-import { withLines } from './order.rows.ts';
+import { adjustmentRows, setOrderStatus, withLines } from './order.rows.ts';
 import { appendOutboxEvents } from './outbox.repository.ts';
 import { commitHeldStock, releaseHeldStock } from './stock.sql.ts';
 import type { Database } from './tables.ts';
@@ -29,16 +29,8 @@ function changeTransaction(trx: Transaction<Database>): OrderChangeTransaction {
       return row ? ((await withLines(trx, tenantId, [row]))[0] ?? null) : null;
     },
 
-    async setStatus(tenantId, orderId, from, to, now) {
-      const result = await trx
-        .updateTable('orders')
-        .set((eb) => ({ status: to, updated_at: now, version: eb('version', '+', 1) }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', orderId)
-        .where('status', '=', from)
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
-    },
+    setStatus: (tenantId, orderId, from, to, now) =>
+      setOrderStatus(trx, { tenantId, orderId, from, to, now }),
 
     async appendHistory(tenantId, change) {
       await trx
@@ -92,18 +84,7 @@ function changeTransaction(trx: Transaction<Database>): OrderChangeTransaction {
       if (adjustments.length > 0) {
         await trx
           .insertInto('order_adjustments')
-          .values(
-            adjustments.map((a, index) => ({
-              tenant_id: tenantId,
-              order_id: orderId,
-              line_no: index + 1,
-              kind: a.kind,
-              label: a.label,
-              amount_cents: a.amountCents,
-              source_type: a.sourceType,
-              source_id: a.sourceId,
-            })),
-          )
+          .values(adjustmentRows(tenantId, orderId, adjustments))
           .execute();
       }
       await trx

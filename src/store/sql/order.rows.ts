@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { OrderStatus } from '../../domain/order/status.ts';
 import type { Order } from '../../domain/order/types.ts';
-import { totalsFromAdjustments } from '../../domain/pricing/totals.ts';
+import { type Adjustment, totalsFromAdjustments } from '../../domain/pricing/totals.ts';
 import type { Database, OrderAdjustmentsTable, OrderItemsTable, OrdersTable } from './tables.ts';
 
 /** An order as the rows that store it. */
@@ -36,9 +37,17 @@ export function orderToRows(order: Order) {
     quantity: item.quantity,
     line_total_cents: item.lineTotalCents,
   }));
-  const adjustments: Insertable<OrderAdjustmentsTable>[] = order.adjustments.map((a, index) => ({
-    tenant_id: order.tenantId,
-    order_id: order.id,
+  return { row, items, adjustments: adjustmentRows(order.tenantId, order.id, order.adjustments) };
+}
+
+export function adjustmentRows(
+  tenantId: string,
+  orderId: string,
+  adjustments: readonly Adjustment[],
+): Insertable<OrderAdjustmentsTable>[] {
+  return adjustments.map((a, index) => ({
+    tenant_id: tenantId,
+    order_id: orderId,
     line_no: index + 1,
     kind: a.kind,
     label: a.label,
@@ -46,7 +55,21 @@ export function orderToRows(order: Order) {
     source_type: a.sourceType,
     source_id: a.sourceId,
   }));
-  return { row, items, adjustments };
+}
+
+/** The guarded status change every writer uses: only from `from`; false when elsewhere. */
+export async function setOrderStatus(
+  db: Kysely<Database>,
+  change: { tenantId: string; orderId: string; from: OrderStatus; to: OrderStatus; now: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('orders')
+    .set((eb) => ({ status: change.to, updated_at: change.now, version: eb('version', '+', 1) }))
+    .where('tenant_id', '=', change.tenantId)
+    .where('id', '=', change.orderId)
+    .where('status', '=', change.from)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 function rowsToOrder(

@@ -2,11 +2,23 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { PaymentEventTransaction, PaymentStore } from '../../app/payments/ports.ts';
 import { appendHistoryRows } from './history.sql.ts';
 import { isUuid } from './ids.ts';
+import { setOrderStatus } from './order.rows.ts';
 import { appendOutboxEvents } from './outbox.repository.ts';
 import { paymentRow, toPayment, toPaymentSession } from './payment.rows.ts';
 import { expirePaymentSessions, warnExpiringSessions } from './payment-expiry.sql.ts';
 import { commitHeldStock } from './stock.sql.ts';
 import type { Database } from './tables.ts';
+
+async function findPayment(db: Kysely<Database>, tenantId: string, paymentId: string) {
+  if (!isUuid(paymentId)) return null;
+  const row = await db
+    .selectFrom('payments')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', paymentId)
+    .executeTakeFirst();
+  return row ? toPayment(row) : null;
+}
 
 function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
   return {
@@ -26,16 +38,7 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
       return row !== undefined;
     },
 
-    async findPayment(tenantId, paymentId) {
-      if (!isUuid(paymentId)) return null;
-      const row = await trx
-        .selectFrom('payments')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', paymentId)
-        .executeTakeFirst();
-      return row ? toPayment(row) : null;
-    },
+    findPayment: (tenantId, paymentId) => findPayment(trx, tenantId, paymentId),
 
     async lockPayment(tenantId, paymentId) {
       const row = await trx
@@ -95,14 +98,7 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
     },
 
     async moveOrder(tenantId, orderId, from, to, now) {
-      const result = await trx
-        .updateTable('orders')
-        .set((eb) => ({ status: to, updated_at: now, version: eb('version', '+', 1) }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', orderId)
-        .where('status', '=', from)
-        .executeTakeFirst();
-      if (result.numUpdatedRows !== 1n) return false;
+      if (!(await setOrderStatus(trx, { tenantId, orderId, from, to, now }))) return false;
       await appendHistoryRows(
         trx,
         [
@@ -253,16 +249,7 @@ export function createSqlPaymentStore(db: Kysely<Database>): PaymentStore {
         .execute();
     },
 
-    async findPayment(tenantId, paymentId) {
-      if (!isUuid(paymentId)) return null;
-      const row = await db
-        .selectFrom('payments')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', paymentId)
-        .executeTakeFirst();
-      return row ? toPayment(row) : null;
-    },
+    findPayment: (tenantId, paymentId) => findPayment(db, tenantId, paymentId),
 
     async latestPayments(tenantId, orderIds) {
       if (orderIds.length === 0) return [];
