@@ -19,18 +19,20 @@ export function createServiceClient(options: {
     userId?: string,
   ): Promise<Response> {
     const rawBody = body === undefined ? '' : JSON.stringify(body);
+    // Sign exactly what is sent: the URL as encoded on the wire, not as written.
+    const url = new URL(path, options.baseUrl);
     const headers: Record<string, string> = {
       ...signServiceRequest(options.secret, {
         serviceName: options.serviceName,
         method,
-        url: path,
+        url: `${url.pathname}${url.search}`,
         rawBody,
       }),
       'x-tenant-id': options.tenantId,
       ...(userId ? { 'x-user-id': userId } : {}),
       ...(rawBody ? { 'content-type': 'application/json' } : {}),
     };
-    return send(new URL(path, options.baseUrl), {
+    return send(url, {
       method,
       headers,
       ...(rawBody ? { body: rawBody } : {}),

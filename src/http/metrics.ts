@@ -73,11 +73,11 @@ export function createMetrics(options: {
   };
 }
 
-/** Request rate and latency per route, and the /metrics endpoint. */
-export async function metricsRoutes(
-  app: FastifyInstance,
-  { metrics }: { metrics: Metrics },
-): Promise<void> {
+/**
+ * Request rate and latency per route, and the /metrics endpoint. A plain function on the root
+ * instance, not a plugin: a plugin's hooks would see only its own routes.
+ */
+export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -85,7 +85,7 @@ export async function metricsRoutes(
   });
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } },
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();

@@ -22,7 +22,7 @@ import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
-import { type Metrics, metricsRoutes } from './metrics.ts';
+import { installMetrics, type Metrics } from './metrics.ts';
 import { orderLifecycleRoutes } from './order-lifecycle.routes.ts';
 import { orderRoutes } from './orders.routes.ts';
 import { paymentRoutes } from './payments.routes.ts';
@@ -90,8 +90,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   acceptOnlyJson(app);
+  // Once closing, answers ask keep-alive clients to go: otherwise a busy connection would
+  // hold the shutdown until its keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   await app.register(fastifyRateLimit, { global: false, keyGenerator: perUser });
 
@@ -119,8 +126,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api-docs' });
+  installMetrics(app, deps.metrics);
 
-  await app.register(metricsRoutes, { metrics: deps.metrics });
   await app.register(healthRoutes, {
     store: deps.store,
     ping: deps.ping,

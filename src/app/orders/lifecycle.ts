@@ -220,7 +220,15 @@ async function applyEffects(
       );
       return ok(true);
     case 'paid':
-      // Staff recording a payment made outside the provider (a bank transfer, say).
+      // Staff recording a payment made outside the provider (a bank transfer, say). An expired
+      // order's stock was given back; only a late provider payment may take it again.
+      if (order.status === 'expired') {
+        return fail('INVALID_TRANSITION', 'Only a late payment revives an expired order.', {
+          from: order.status,
+          to: plan.to,
+          allowedTargets: [],
+        });
+      }
       await tx.commitHeldStock(tenantId, id, now);
       await tx.endPaymentSession(tenantId, id, 'completed', now);
       return ok(true);

@@ -48,12 +48,17 @@ export async function relayOutbox(
       );
       return events.map((event, i) => outcomeOf(event, settled[i], now, options.retry, random()));
     });
+    let published = 0;
     for (const result of claimed.outcomes) {
-      if (result.published) run.published++;
+      if (result.published) published++;
       else if (result.park) run.parked++;
       else run.failed++;
     }
-    if (claimed.outcomes.length < options.batchSize) break;
+    run.published += published;
+    // A batch holds one event per order, so a short batch does not mean the outbox is drained:
+    // go on while events get out; stop when none was deliverable or none got through (a sink
+    // that is down is not hammered; failures wait for their next attempt time).
+    if (published === 0) break;
   }
   return run;
 }
