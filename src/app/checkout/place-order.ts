@@ -6,6 +6,7 @@ import { isAmountCents, lineTotalCents } from '../../domain/money.ts';
 import { formatOrderNumber } from '../../domain/order/order-number.ts';
 import type { Order } from '../../domain/order/types.ts';
 import type { OutboxEvent } from '../../domain/outbox.ts';
+import { paymentEvent } from '../../domain/payment/events.ts';
 import { openPaymentWindow } from '../../domain/payment/open-window.ts';
 import { type PaymentWindowSettings, windowMinutes } from '../../domain/payment/rules.ts';
 import type { Payment, PaymentMetadata } from '../../domain/payment/types.ts';
@@ -172,10 +173,14 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
         windows.map((w) => w.payment),
       );
       await tx.appendOutbox(
-        awaiting.flatMap((order, i) => [
-          orderCreatedEvent(order, deps.newId()),
-          paymentAttemptedEvent(windows[i]?.payment, deps.newId()),
-        ]),
+        awaiting.flatMap((order, i) => {
+          const payment = windows[i]?.payment;
+          if (!payment) throw new Error('placeOrder: an order without its payment window');
+          return [
+            orderCreatedEvent(order, deps.newId()),
+            paymentEvent(deps.newId(), payment, 'payment.attempted', payment.createdAt),
+          ];
+        }),
       );
       const snapshot = { checkoutId, orders: awaiting };
       await tx.completeIdempotencyKey(claim, snapshot);
@@ -194,25 +199,6 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
       : created;
     const payments = await startPayments(deps, toStart);
     return ok({ ...checkout, payments });
-  };
-}
-
-function paymentAttemptedEvent(payment: Payment | undefined, id: string): OutboxEvent {
-  if (!payment) throw new Error('placeOrder: an order without its payment window');
-  return {
-    id,
-    tenantId: payment.tenantId,
-    aggregateType: 'order',
-    aggregateId: payment.orderId,
-    type: 'payment.attempted',
-    payload: {
-      orderId: payment.orderId,
-      paymentId: payment.id,
-      attempt: payment.attempt,
-      amountCents: payment.amountCents,
-      currency: payment.currency,
-    },
-    createdAt: payment.createdAt,
   };
 }
 

@@ -1,6 +1,5 @@
 import { UNPAID_ORDER_STATUSES } from '../../domain/order/status.ts';
-import type { OutboxEvent } from '../../domain/outbox.ts';
-import type { Payment } from '../../domain/payment/types.ts';
+import { paymentEvent } from '../../domain/payment/events.ts';
 import type { Clock, IdGenerator } from '../ports.ts';
 import type { PaymentEvent, PaymentStore } from './ports.ts';
 
@@ -37,16 +36,13 @@ export async function applyPaymentEvent(
     const payment = await tx.lockPayment(found.tenantId, found.id);
     if (!payment) return 'unknown_payment';
     if (payment.status === 'succeeded' || payment.status === 'failed') return 'already_settled';
-    const emit = (
-      type: string,
-      aggregate: 'order' | 'payment_session',
-      payload: Record<string, unknown>,
-    ) => eventRow(deps.newId(), payment, type, aggregate, payload, now);
+    const emit = (type: string, extra: Record<string, unknown>) =>
+      paymentEvent(deps.newId(), payment, type, now, extra);
 
     if (event.type === 'payment.failed') {
       const reason = event.failureReason ?? 'declined';
       await tx.setPaymentOutcome(payment, { status: 'failed', failureReason: reason }, now);
-      await tx.appendOutbox([emit('payment.failed', 'order', { reason })]);
+      await tx.appendOutbox([emit('payment.failed', { reason })]);
       return 'failed';
     }
 
@@ -58,8 +54,8 @@ export async function applyPaymentEvent(
       await tx.commitHeldStock(payment.tenantId, payment.orderId, now);
       await tx.setPaymentOutcome(payment, { status: 'succeeded' }, now);
       await tx.appendOutbox([
-        emit('payment.succeeded', 'order', {}),
-        emit('order.status_changed', 'order', {
+        emit('payment.succeeded', {}),
+        emit('order.status_changed', {
           from: state.status,
           to: 'paid',
           reason: 'payment.succeeded',
@@ -77,9 +73,9 @@ export async function applyPaymentEvent(
         await tx.completeSession(payment.tenantId, state.session.id, 'expired', now);
       await tx.setPaymentOutcome(payment, { status: 'succeeded', late: true }, now);
       await tx.appendOutbox([
-        emit('payment.late', 'order', { resolution: 'fulfilled', orderStatus: 'paid' }),
-        emit('payment.succeeded', 'order', { late: true }),
-        emit('order.status_changed', 'order', {
+        emit('payment.late', { resolution: 'fulfilled', orderStatus: 'paid' }),
+        emit('payment.succeeded', { late: true }),
+        emit('order.status_changed', {
           from: 'expired',
           to: 'paid',
           reason: 'payment.late',
@@ -93,34 +89,8 @@ export async function applyPaymentEvent(
       now,
     );
     await tx.appendOutbox([
-      emit('payment.late', 'order', { resolution: 'refund_required', orderStatus: state.status }),
+      emit('payment.late', { resolution: 'refund_required', orderStatus: state.status }),
     ]);
     return 'late_refund_required';
   });
-}
-
-function eventRow(
-  id: string,
-  payment: Payment,
-  type: string,
-  aggregate: 'order' | 'payment_session',
-  payload: Record<string, unknown>,
-  now: Date,
-): OutboxEvent {
-  return {
-    id,
-    tenantId: payment.tenantId,
-    aggregateType: aggregate,
-    aggregateId: aggregate === 'order' ? payment.orderId : payment.paymentSessionId,
-    type,
-    payload: {
-      orderId: payment.orderId,
-      paymentId: payment.id,
-      attempt: payment.attempt,
-      amountCents: payment.amountCents,
-      currency: payment.currency,
-      ...payload,
-    },
-    createdAt: now,
-  };
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { PaymentEventTransaction, PaymentStore } from '../../app/payments/ports.ts';
+import { paymentEvent } from '../../domain/payment/events.ts';
 import { appendHistoryRows } from './history.sql.ts';
 import { isUuid } from './ids.ts';
 import { setOrderStatus } from './order.rows.ts';
@@ -210,21 +211,7 @@ export function createSqlPaymentStore(db: Kysely<Database>): PaymentStore {
         };
         await trx.insertInto('payments').values(paymentRow(payment)).execute();
         await appendOutboxEvents(trx, [
-          {
-            id: attempt.eventId,
-            tenantId: attempt.tenantId,
-            aggregateType: 'order',
-            aggregateId: attempt.orderId,
-            type: 'payment.attempted',
-            payload: {
-              orderId: attempt.orderId,
-              paymentId: payment.id,
-              attempt: payment.attempt,
-              amountCents: payment.amountCents,
-              currency: payment.currency,
-            },
-            createdAt: attempt.now,
-          },
+          paymentEvent(attempt.eventId, payment, 'payment.attempted', attempt.now),
         ]);
         return { session: toPaymentSession(session), payment };
       });
