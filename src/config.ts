@@ -188,6 +188,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `ORDER_SESSION_DURATION_MINUTES: must lie between ORDER_SESSION_MIN_MINUTES and ORDER_SESSION_MAX_MINUTES (got ${window.minMinutes} ≤ ${window.defaultMinutes} ≤ ${window.maxMinutes})`,
     ]);
   }
+  if (e.OUTBOX_SINK === 'webhook' && Object.keys(e.OUTBOX_WEBHOOK_ENDPOINTS).length === 0) {
+    throw new ConfigError([
+      'OUTBOX_WEBHOOK_ENDPOINTS: OUTBOX_SINK is webhook but no endpoint is configured (got {})',
+    ]);
+  }
   const host = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
     port: e.PORT,

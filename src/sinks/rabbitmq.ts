@@ -14,12 +14,13 @@ export function createRabbitSink(options: RabbitSinkOptions): EventSink {
   const connection = lazyConnection(
     async () => {
       const model = await amqp.connect(options.url, { timeout: options.timeoutMs });
-      model.on('error', () => connection.reset());
-      model.on('close', () => connection.reset());
       const channel = await model.createConfirmChannel();
-      channel.on('error', () => connection.reset());
+      const opened = { model, channel };
+      model.on('error', () => connection.resetIf(opened));
+      model.on('close', () => connection.resetIf(opened));
+      channel.on('error', () => connection.resetIf(opened));
       await channel.assertExchange(options.exchange, 'topic', { durable: true });
-      return { model, channel };
+      return opened;
     },
     async ({ model }: { model: ChannelModel; channel: ConfirmChannel }) => {
       await model.close().catch(() => {});

@@ -21,7 +21,7 @@ export function createRedisSink(options: RedisSinkOptions): EventSink {
         disableOfflineQueue: true,
         socket: { connectTimeout: options.timeoutMs, reconnectStrategy: false },
       });
-      client.on('error', () => connection.reset());
+      client.on('error', () => connection.resetIf(client));
       await client.connect();
       return client;
     },

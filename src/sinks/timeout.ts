@@ -13,26 +13,38 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Prom
  */
 export function lazyConnection<C>(open: () => Promise<C>, close: (connection: C) => Promise<void>) {
   let current: Promise<C> | null = null;
+  let opened: C | null = null;
   return {
     get(): Promise<C> {
       if (!current) {
         const opening = open();
         current = opening;
-        opening.catch(() => {
-          if (current === opening) current = null;
-        });
+        opening.then(
+          (connection) => {
+            if (current === opening) opened = connection;
+          },
+          () => {
+            if (current === opening) current = null;
+          },
+        );
       }
       return current;
+    },
+    /** Forget the connection only if it is still `connection`: an old one's late events must not close a new one. */
+    resetIf(connection: C): void {
+      if (opened === connection) this.reset();
     },
     /** Forget the connection (it broke); the next `get` opens a new one. */
     reset(): void {
       const broken = current;
       current = null;
+      opened = null;
       broken?.then(close, () => {}).catch(() => {});
     },
     async close(): Promise<void> {
       const open = current;
       current = null;
+      opened = null;
       if (open) await open.then(close, () => {});
     },
   };

@@ -23,6 +23,8 @@ export function createWebhookSink(options: WebhookSinkOptions): EventSink {
         ...(options.endpoints[event.tenantId] ?? []),
         ...(options.endpoints['*'] ?? []),
       ];
+      // No endpoint is a delivery failure, not a delivery: the event retries, then parks.
+      if (urls.length === 0) throw new Error(`no webhook endpoint for tenant ${event.tenantId}`);
       const rawBody = JSON.stringify(event);
       const unix = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
       const signature = signPayload(options.secret, rawBody, unix);
