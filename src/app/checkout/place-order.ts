@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableUnits } from '../../domain/catalog/types.ts';
 import { buildCheckoutOrders } from '../../domain/checkout/build-orders.ts';
 import { type PlaceOrderInput, placeOrderInputSchema } from '../../domain/checkout/inputs.ts';
 import type { CheckoutLine } from '../../domain/checkout/split.ts';
@@ -102,6 +103,9 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
       }
       const lines = await loadLines(tx, ctx.tenantId, command.items);
       if (!lines.ok) return lines;
+      // Sold out as read: answer at once, before any write (the reservation below decides).
+      const short = lines.value.find((line) => availableUnits(line.variant) < line.quantity);
+      if (short) return insufficientStock(short, availableUnits(short.variant));
       const currency = lines.value[0]?.variant.currency ?? 'USD';
       const foreign = lines.value.find((line) => line.variant.currency !== currency);
       if (foreign) {
@@ -131,9 +135,6 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
         if (!amount.ok) return amount;
         discount = { amountCents: amount.value, couponCode: coupon.code };
       }
-
-      const reserved = await reserveAll(tx, ctx.tenantId, lines.value, now);
-      if (!reserved.ok) return reserved;
 
       const checkoutId = deps.newId();
       const orders = buildCheckoutOrders({
@@ -183,6 +184,9 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
         }),
       );
       const snapshot = { checkoutId, orders: awaiting };
+      // Reserved last, so that a hot SKU's row stays locked only until the commit just after.
+      const reserved = await reserveAll(tx, ctx.tenantId, lines.value, now);
+      if (!reserved.ok) return reserved;
       await tx.completeIdempotencyKey(claim, snapshot);
       return ok({ ...snapshot, replayed: false, created: windows.map((w) => w.payment) });
     });
@@ -251,19 +255,24 @@ async function reserveAll(
   for (const { variant, quantity } of lines) {
     if (!(await tx.reserveStock(tenantId, variant.id, quantity, now))) {
       const available = await tx.availableStock(tenantId, variant.id);
-      return fail(
-        'INSUFFICIENT_STOCK',
-        `Only ${available} of ${variant.sku} available; ${quantity} requested.`,
-        {
-          sku: variant.sku,
-          variantId: variant.id,
-          requested: quantity,
-          available,
-        },
-      );
+      return insufficientStock({ variant, quantity }, available);
     }
   }
   return ok(true);
+}
+
+function insufficientStock(line: CheckoutLine, available: number) {
+  const { variant, quantity } = line;
+  return fail(
+    'INSUFFICIENT_STOCK',
+    `Only ${available} of ${variant.sku} available; ${quantity} requested.`,
+    {
+      sku: variant.sku,
+      variantId: variant.id,
+      requested: quantity,
+      available,
+    },
+  );
 }
 
 function orderCreatedEvent(order: Order, id: string): OutboxEvent {

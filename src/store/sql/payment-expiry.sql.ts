@@ -26,7 +26,7 @@ export async function expirePaymentSessions(
     ), sessions AS (
       UPDATE payment_sessions s
       SET status = 'expired', updated_at = ${now}, version = s.version + 1
-      FROM due WHERE s.tenant_id = due.tenant_id AND s.id = due.id
+      WHERE (s.tenant_id, s.id) IN (SELECT tenant_id, id FROM due)
       RETURNING s.tenant_id, s.id, s.order_id
     ), orders_expired AS (
       UPDATE orders o
@@ -43,16 +43,17 @@ export async function expirePaymentSessions(
     ), back AS (
       SELECT tenant_id, variant_id, sum(quantity) AS quantity FROM released GROUP BY 1, 2
     ), locked AS (
-      -- Stock rows are locked in (tenant, id) order by every writer: no deadlock cycles.
-      SELECT v.tenant_id, v.id FROM product_variants v
+      -- Stock rows are locked in (tenant, id) order by every writer: no deadlock cycles. The
+      -- quantity rides along so that the update joins one CTE only (two would nest-loop).
+      SELECT v.tenant_id, v.id, back.quantity FROM product_variants v
       JOIN back ON v.tenant_id = back.tenant_id AND v.id = back.variant_id
       ORDER BY v.tenant_id, v.id
-      FOR UPDATE OF v
+      FOR NO KEY UPDATE OF v
     ), stock AS (
       UPDATE product_variants v
-      SET reserved = v.reserved - back.quantity, updated_at = ${now}
-      FROM back JOIN locked ON locked.tenant_id = back.tenant_id AND locked.id = back.variant_id
-      WHERE v.tenant_id = back.tenant_id AND v.id = back.variant_id
+      SET reserved = v.reserved - locked.quantity, updated_at = ${now}
+      FROM locked
+      WHERE v.tenant_id = locked.tenant_id AND v.id = locked.id
       RETURNING v.id
     ), history AS (
       INSERT INTO order_status_history (tenant_id, order_id, id, from_status, to_status, actor_type, actor_id, reason, at)

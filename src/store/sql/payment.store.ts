@@ -131,7 +131,9 @@ function eventTransaction(trx: Transaction<Database>): PaymentEventTransaction {
         .where('r.order_id', '=', orderId)
         .where('r.status', '=', 'released')
         .orderBy('r.variant_id')
-        .forUpdate()
+        // Stock writers lock NO KEY UPDATE: it serializes them without blocking the key-share
+        // locks that inserting reservations (a foreign key to the variant) takes.
+        .forNoKeyUpdate()
         .execute();
       if (lines.some((line) => line.on_hand - line.reserved < line.quantity)) return false;
       for (const line of lines) {

@@ -3,7 +3,8 @@ import type { Database } from './tables.ts';
 
 /**
  * Every writer of stock rows locks them in (tenant, variant id) order, so that two
- * transactions touching the same variants can never wait on each other in a cycle.
+ * transactions touching the same variants can never wait on each other in a cycle. NO KEY
+ * UPDATE, like an UPDATE of these rows, does not block a checkout inserting reservations.
  */
 async function lockHeldVariants(
   db: Kysely<Database>,
@@ -17,7 +18,7 @@ async function lockHeldVariants(
       WHERE tenant_id = ${tenantId} AND order_id = ${orderId} AND status = 'held'
     )
     ORDER BY v.id
-    FOR UPDATE
+    FOR NO KEY UPDATE
   `.execute(db);
 }
 
