@@ -125,6 +125,7 @@ export function readServiceContext(
  * signature covers it.
  */
 export function requireCaller(app: FastifyInstance, options: CallerAuthOptions): void {
+  // Fastify wants a placeholder of the decorated type; every route here sets it in the hook below.
   app.decorateRequest('ctx', null as unknown as RequestContext);
   const isService = (request: FastifyRequest) => request.headers['x-service-auth'] !== undefined;
   app.addHook('onRequest', async (request, reply) => {
