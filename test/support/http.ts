@@ -2,7 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Role } from '../../src/app/context.ts';
-import { loadConfig } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import type { CreateProductInput } from '../../src/domain/catalog/inputs.ts';
 import type { ProductVariant } from '../../src/domain/catalog/types.ts';
 import { ERROR_MESSAGES } from '../../src/domain/errors.ts';
@@ -73,14 +73,19 @@ export function expectEnvelope(status: number, json: unknown): void {
   }
 }
 
-export async function openHttp(store: SqlStore): Promise<HttpHarness> {
+/** The HTTP app over `store`; `config` and a webhook secret may be set per suite. */
+export async function openHttp(
+  store: SqlStore,
+  config: Config = { ...loadConfig({}), seedDemo: false },
+  options: { webhookSecret?: string } = {},
+): Promise<HttpHarness> {
   const clock = manualClock();
-  const config = { ...loadConfig({}), seedDemo: false };
   const system = await openSystem(config, {
     store,
     clock,
     gatewayKey: GATEWAY_KEY,
     logger: pino({ level: 'silent' }),
+    ...options,
   });
   const app = await buildHttp(system);
   await app.ready();
