@@ -108,8 +108,8 @@ describeEachStore('order sessions over HTTP', (store) => {
       }
     });
 
-    // BUG: Fastify validates a missing body as null, and beginBody (sessions.schemas.ts) is
-    // `.optional()`, which refuses null: a begin without a body answers 400 VALIDATION_FAILED.
+    // Regression: Fastify validates a missing body as null, which an `.optional()` schema
+    // refuses; a begin without a body once answered 400 VALIDATION_FAILED.
     it('begins a session with a POST that has no body', async () => {
       expect((await rawPost('/api/sessions')).status).toBe(201);
     });
@@ -441,8 +441,8 @@ describeEachStore('order sessions over HTTP', (store) => {
       }
     });
 
-    // BUG: Fastify's built-in text/plain parser is still installed, so a text/plain body
-    // reaches validation (400 VALIDATION_FAILED) instead of the README's 415.
+    // Regression: Fastify's built-in text/plain parser once let such a body through to
+    // validation (400 VALIDATION_FAILED) instead of the README's 415.
     it('answers 415 UNSUPPORTED_MEDIA_TYPE for a text/plain body', async () => {
       const answer = await rawPost('/api/sessions', 'text/plain', 'hello');
       expectError(answer, 415, 'UNSUPPORTED_MEDIA_TYPE');

@@ -5,9 +5,9 @@ import { migrateToLatest, openPostgres } from '../../src/store/sql/database.ts';
 const url = inject('postgresUrl');
 
 describe.skipIf(url === null)('migrations on PostgreSQL with one schema per store', () => {
-  // BUG: Kysely's Migrator looks for its own tables in every schema unless told which one, so
-  // once any schema of the database is migrated, another schema's migration skips creating
-  // them and fails. The test suites hit it whenever one file migrates after another's.
+  // Regression: Kysely's Migrator looks for its own tables in every schema unless told which
+  // one, so a second schema's migration once skipped creating them and failed. The test suites
+  // depend on it whenever one file migrates after another's.
   it('migrates a second schema of a database in which another schema is migrated', async () => {
     const stamp = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
     const [first, second] = [`mig_a_${stamp}`, `mig_b_${stamp}`];

@@ -8,6 +8,13 @@ import type { Clock, IdGenerator } from '../ports.ts';
 import type { PaymentProvider, PaymentStore } from './ports.ts';
 import { startPayments } from './start-payments.ts';
 
+/**
+ * A retry re-reads the session after losing a race to another retry or the sweeper. Each lost
+ * race means someone else changed the session, so a handful of rounds settles any real
+ * contention; more means the rule check and the SQL guard disagree, which must not spin forever.
+ */
+export const MAX_RETRY_ROUNDS = 5;
+
 export interface PaymentSessionView {
   sessionId: string;
   orderId: string;
@@ -74,7 +81,7 @@ export function createPaymentWindow(deps: {
     async retryPayment(ctx, orderId, metadata = {}) {
       if (ctx.role === 'seller')
         return fail('FORBIDDEN', 'Only the buyer or staff may retry a payment.');
-      for (;;) {
+      for (let round = 0; round < MAX_RETRY_ROUNDS; round++) {
         const loaded = await loadSession(ctx, orderId);
         if (!loaded.ok) return loaded;
         const now = deps.clock.now();
@@ -111,6 +118,7 @@ export function createPaymentWindow(deps: {
           remainingAttempts: session.maxPaymentAttempts - session.paymentAttempts,
         });
       }
+      return fail('CONCURRENT_MODIFICATION', undefined, { orderId, rounds: MAX_RETRY_ROUNDS });
     },
   };
 }
