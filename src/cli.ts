@@ -7,7 +7,9 @@ import {
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { applyEnvFile } from './env-file.ts';
 import { relayOptions, startService } from './service.ts';
+import { stopOnSignals } from './shutdown.ts';
 import { createSink } from './sinks/index.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { openSystem, resolveSecret } from './system.ts';
@@ -25,18 +27,7 @@ async function serve(): Promise<void> {
   const service = await startService(config);
   const { system } = service;
   printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
-  const shutdown = (signal: string) => {
-    system.logger.info({ signal }, 'shutting down: finishing requests in flight');
-    service.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        system.logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(service, config.shutdown.graceMs);
 }
 
 function printBanner(host: string, port: number, store: string, key: string, generated: boolean) {
@@ -94,6 +85,7 @@ async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void>
 }
 
 async function main(): Promise<void> {
+  applyEnvFile();
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
+import { type DrainResult, drainOf } from './http/drain.ts';
 import { createSink } from './sinks/index.ts';
 import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
 import { startOutboxRelay } from './workers/outbox-relay.ts';
@@ -14,10 +15,11 @@ export interface RunningService {
   /** Where it listens, e.g. http://127.0.0.1:3006. */
   address: string;
   /**
-   * Graceful stop: accept no new connections, let requests in flight finish, let the workers
-   * finish their batch, then close the database.
+   * Graceful stop within `config.shutdown.graceMs`: /ready turns 503, no new connections, every
+   * request received is answered (new ones on open connections: 503 SHUTTING_DOWN), the workers
+   * finish their batch and the relay its publish, then the sink and the database close.
    */
-  stop(): Promise<void>;
+  stop(): Promise<DrainResult>;
 }
 
 /** The whole service: HTTP server and background workers over one system. */
@@ -71,17 +73,20 @@ export async function startService(
     );
   }
   const address = await app.listen({ port: config.port, host: config.host });
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<DrainResult> | undefined;
   return {
     system,
     app,
     address,
     stop() {
       stopping ??= (async () => {
-        await app.close();
-        await Promise.all(workers.map((worker) => worker.stop()));
+        const [drained] = await Promise.all([
+          drainOf(app).drain(config.shutdown),
+          Promise.all(workers.map((worker) => worker.stop())),
+        ]);
         await sink?.close();
         await system.close();
+        return drained;
       })();
       return stopping;
     },

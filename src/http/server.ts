@@ -20,6 +20,7 @@ import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
+import { installDrain } from './drain.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installMetrics, type Metrics } from './metrics.ts';
@@ -85,10 +86,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Shutdown answers in our envelope (src/http/drain.ts), not Fastify's.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installDrain(app);
   acceptOnlyJson(app);
   // Once closing, answers ask keep-alive clients to go: otherwise a busy connection would
   // hold the shutdown until its keep-alive timeout.
