@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
 import { type DrainResult, drainOf } from './http/drain.ts';
+import { opsRoutes } from './http/ops.routes.ts';
+import { MAINTENANCE_COMMANDS, type MaintenanceCommand, runMaintenance } from './maintenance.ts';
 import { createSink } from './sinks/index.ts';
 import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
 import { startOutboxRelay } from './workers/outbox-relay.ts';
@@ -72,7 +75,17 @@ export async function startService(
       }),
     );
   }
+  // The embedded store is this process's alone: the CLI's maintenance commands come through here.
+  const control = system.dataDirLock ? { token: randomBytes(24).toString('hex') } : undefined;
+  if (control) {
+    await app.register(opsRoutes, {
+      token: control.token,
+      commands: MAINTENANCE_COMMANDS,
+      run: (command) => runMaintenance(system, command as MaintenanceCommand),
+    });
+  }
   const address = await app.listen({ port: config.port, host: config.host });
+  if (control) system.dataDirLock?.publish({ url: address, token: control.token });
   let stopping: Promise<DrainResult> | undefined;
   return {
     system,

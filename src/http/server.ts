@@ -43,7 +43,8 @@ export interface ServerDeps {
   pricing: PricingService;
   paymentWindow: PaymentWindow;
   receiveWebhook: ReceiveWebhook;
-  sandbox: SandboxDeps;
+  /** The sandbox provider's page; absent when the sandbox is off (SANDBOX_PAYMENTS). */
+  sandbox?: SandboxDeps;
   metrics: Metrics;
   store: string;
   ping: () => Promise<void>;
@@ -138,7 +139,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     pendingMigrations: deps.pendingMigrations,
   });
   await app.register(webhookRoutes, { prefix: '/api', receive: deps.receiveWebhook });
-  await app.register(sandboxRoutes, deps.sandbox);
+  if (deps.sandbox) await app.register(sandboxRoutes, deps.sandbox);
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);
