@@ -1,16 +1,13 @@
 import { parseArgs } from 'node:util';
-import { expireDueSessions } from './app/order-sessions/expire-sessions.ts';
-import { DEFAULT_RELAY, relayOutbox } from './app/outbox/relay.ts';
-import {
-  DEFAULT_PAYMENT_EXPIRY,
-  runPaymentExpiry,
-} from './app/payments/expire-payment-sessions.ts';
-import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
+import { DEMO_PRODUCTS } from './app/seed-demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { relayOptions, startService } from './service.ts';
-import { createSink } from './sinks/index.ts';
-import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
-import { openSystem, resolveSecret } from './system.ts';
+import { applyEnvFile } from './env-file.ts';
+import { type MaintenanceCommand, runMaintenance } from './maintenance.ts';
+import { CLI_NAMES, runThroughServer } from './maintenance-client.ts';
+import { startService } from './service.ts';
+import { stopOnSignals } from './shutdown.ts';
+import { DataDirLockedError, liveOwner } from './store/data-dir-lock.ts';
+import { openSystem } from './system.ts';
 
 const USAGE = `usage: ordersession <command>
   serve            start the HTTP server and the background workers (the default)
@@ -25,18 +22,7 @@ async function serve(): Promise<void> {
   const service = await startService(config);
   const { system } = service;
   printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
-  const shutdown = (signal: string) => {
-    system.logger.info({ signal }, 'shutting down: finishing requests in flight');
-    service.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        system.logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(service, config.shutdown.graceMs);
 }
 
 function printBanner(host: string, port: number, store: string, key: string, generated: boolean) {
@@ -57,43 +43,30 @@ function printBanner(host: string, port: number, store: string, key: string, gen
   );
 }
 
-async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void> {
-  if (!flags.once && !flags.unpark) {
-    throw new Error('the relay runs inside `serve`; use `relay --once` or `relay --unpark`');
-  }
+/**
+ * A maintenance command: through the running server when it holds the embedded store (no second
+ * process may open it), else on a system of its own.
+ */
+async function maintenance(command: MaintenanceCommand): Promise<void> {
   const config = loadConfig();
+  const server = config.databaseUrl ? null : liveOwner(config.dataDir)?.control;
+  if (server) {
+    process.stdout.write(`${await runThroughServer(server, command)}\n`);
+    return;
+  }
   const system = await openSystem(
     { ...config, seedDemo: false },
-    { gatewayKey: 'unused-by-relay' },
+    { gatewayKey: `unused-by-${command}`, command: CLI_NAMES[command] },
   );
   try {
-    if (flags.unpark) {
-      const unparked = await system.outbox.unparkAll(system.clock.now());
-      process.stdout.write(`put ${unparked} parked outbox event(s) back in line\n`);
-      return;
-    }
-    const sink = createSink(config.outbox, {
-      logger: system.logger,
-      webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
-    });
-    if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
-    try {
-      const run = await relayOutbox(
-        { store: system.outbox, sink, clock: system.clock },
-        { ...DEFAULT_RELAY, ...relayOptions(config) },
-      );
-      process.stdout.write(
-        `relayed to ${sink.name}: ${run.published} published, ${run.failed} to retry, ${run.parked} parked\n`,
-      );
-    } finally {
-      await sink.close();
-    }
+    process.stdout.write(`${await runMaintenance(system, command)}\n`);
   } finally {
     await system.close();
   }
 }
 
 async function main(): Promise<void> {
+  applyEnvFile();
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
@@ -113,50 +86,25 @@ async function main(): Promise<void> {
     case 'migrate': {
       const system = await openSystem(
         { ...loadConfig(), seedDemo: false },
-        { gatewayKey: 'unused-by-migrate' },
+        { gatewayKey: 'unused-by-migrate', command: 'migrate' },
       );
       await system.close();
       process.stdout.write('migrations are current\n');
       return;
     }
-    case 'seed-demo': {
-      const config = loadConfig();
-      const system = await openSystem(
-        { ...config, seedDemo: false },
-        { gatewayKey: 'unused-by-seed' },
-      );
-      const inserted = await seedDemoCatalog(
-        createSqlProductRepository(system.store.db),
-        config.defaultTenantId,
-        system.clock,
-      );
-      await system.close();
-      process.stdout.write(
-        `demo catalog: ${inserted} product(s) added to tenant ${config.defaultTenantId}\n`,
-      );
-      return;
-    }
+    case 'seed-demo':
+      return maintenance('seed-demo');
     case 'expire': {
       if (!values.once)
         throw new Error('expire runs inside `serve`; use `expire --once` to run it once');
-      const system = await openSystem(
-        { ...loadConfig(), seedDemo: false },
-        { gatewayKey: 'unused-by-expire' },
-      );
-      const expired = await expireDueSessions(system.sessionRepository, system.clock);
-      const payments = await runPaymentExpiry(system.payments, system.clock, {
-        ...DEFAULT_PAYMENT_EXPIRY,
-        warnBeforeMinutes: system.config.paymentExpiringWarningMinutes,
-      });
-      await system.close();
-      process.stdout.write(
-        `expired ${expired} order session(s) and ${payments.expired} payment window(s); ` +
-          `warned ${payments.warned} window(s) closing soon\n`,
-      );
-      return;
+      return maintenance('expire');
     }
-    case 'relay':
-      return relay(values);
+    case 'relay': {
+      if (!values.once && !values.unpark) {
+        throw new Error('the relay runs inside `serve`; use `relay --once` or `relay --unpark`');
+      }
+      return maintenance(values.unpark ? 'unpark' : 'relay');
+    }
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;
@@ -166,6 +114,8 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+  } else if (err instanceof DataDirLockedError) {
+    process.stderr.write(`ordersession: ${err.message}\n`);
   } else {
     process.stderr.write(
       `ordersession: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,

@@ -103,6 +103,11 @@ const environment = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+  // Operations (issue #10): shutdown, and the sandbox payment provider.
+  NODE_ENV: z.string().trim().optional(),
+  SANDBOX_PAYMENTS: z.enum(['auto', 'true', 'false']).default('auto'),
+  SHUTDOWN_GRACE_MS: integer(100, 10 * 60_000, 10_000),
+  SHUTDOWN_DELAY_MS: integer(0, 5 * 60_000, 0),
 });
 
 export interface Config {
@@ -140,6 +145,17 @@ export interface Config {
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
   outbox: OutboxConfig;
+  /**
+   * The sandbox payment provider and its page (anyone with the link may pay). Auto: on for the
+   * embedded demo, off when NODE_ENV=production or DATABASE_URL is set.
+   */
+  sandboxPayments: boolean;
+  shutdown: {
+    /** The most a graceful stop may take; past it, connections are cut and the process exits 1. */
+    graceMs: number;
+    /** Time between /ready turning unready and the listener closing, for load balancers to see. */
+    delayMs: number;
+  };
 }
 
 export interface OutboxConfig {
@@ -236,5 +252,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
     },
+    sandboxPayments:
+      e.SANDBOX_PAYMENTS === 'auto'
+        ? e.NODE_ENV !== 'production' && e.DATABASE_URL === undefined
+        : e.SANDBOX_PAYMENTS === 'true',
+    shutdown: { graceMs: e.SHUTDOWN_GRACE_MS, delayMs: e.SHUTDOWN_DELAY_MS },
   };
 }

@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
+import { type DrainResult, drainOf } from './http/drain.ts';
+import { opsRoutes } from './http/ops.routes.ts';
+import { MAINTENANCE_COMMANDS, type MaintenanceCommand, runMaintenance } from './maintenance.ts';
 import { createSink } from './sinks/index.ts';
 import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
 import { startOutboxRelay } from './workers/outbox-relay.ts';
@@ -14,10 +18,11 @@ export interface RunningService {
   /** Where it listens, e.g. http://127.0.0.1:3006. */
   address: string;
   /**
-   * Graceful stop: accept no new connections, let requests in flight finish, let the workers
-   * finish their batch, then close the database.
+   * Graceful stop within `config.shutdown.graceMs`: /ready turns 503, no new connections, every
+   * request received is answered (new ones on open connections: 503 SHUTTING_DOWN), the workers
+   * finish their batch and the relay its publish, then the sink and the database close.
    */
-  stop(): Promise<void>;
+  stop(): Promise<DrainResult>;
 }
 
 /** The whole service: HTTP server and background workers over one system. */
@@ -70,18 +75,31 @@ export async function startService(
       }),
     );
   }
+  // The embedded store is this process's alone: the CLI's maintenance commands come through here.
+  const control = system.dataDirLock ? { token: randomBytes(24).toString('hex') } : undefined;
+  if (control) {
+    await app.register(opsRoutes, {
+      token: control.token,
+      commands: MAINTENANCE_COMMANDS,
+      run: (command) => runMaintenance(system, command as MaintenanceCommand),
+    });
+  }
   const address = await app.listen({ port: config.port, host: config.host });
-  let stopping: Promise<void> | undefined;
+  if (control) system.dataDirLock?.publish({ url: address, token: control.token });
+  let stopping: Promise<DrainResult> | undefined;
   return {
     system,
     app,
     address,
     stop() {
       stopping ??= (async () => {
-        await app.close();
-        await Promise.all(workers.map((worker) => worker.stop()));
+        const [drained] = await Promise.all([
+          drainOf(app).drain(config.shutdown),
+          Promise.all(workers.map((worker) => worker.stop())),
+        ]);
         await sink?.close();
         await system.close();
+        return drained;
       })();
       return stopping;
     },

@@ -25,7 +25,9 @@ import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
 import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
+import { createExternalProvider } from './providers/external.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
+import { type DataDirLock, lockDataDir } from './store/data-dir-lock.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import {
@@ -70,13 +72,43 @@ export interface System {
   outbox: OutboxStore;
   gatewayKey: string;
   close(): Promise<void>;
+  /** The embedded store's data folder lock, held by this process; none on PostgreSQL. */
+  dataDirLock: DataDirLock | undefined;
 }
 
-export async function openStore(config: Config): Promise<SqlStore> {
+/**
+ * PostgreSQL, or the embedded store in DATA_DIR, which one process at a time may open: it is
+ * locked first (DataDirLockedError names the holder), and unlocked when the store closes.
+ */
+export async function openStore(
+  config: Config,
+  options: { command?: string; logger?: Logger } = {},
+): Promise<SqlStore & { dataDirLock?: DataDirLock }> {
   if (config.databaseUrl) {
-    return openPostgres({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+    return openPostgres({
+      url: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      logger: options.logger,
+    });
   }
-  return openEmbedded({ dataDir: join(config.dataDir, 'pglite') });
+  const lock = await lockDataDir(config.dataDir, options.command ?? 'serve', options.logger);
+  try {
+    const store = await openEmbedded({ dataDir: join(config.dataDir, 'pglite') });
+    return {
+      ...store,
+      dataDirLock: lock,
+      async close() {
+        try {
+          await store.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
 }
 
 /** A secret from the environment, or one made on first start and kept in the data folder. */
@@ -102,11 +134,16 @@ export async function openSystem(
     logger?: Logger;
     gatewayKey?: string;
     webhookSecret?: string;
+    /** The CLI command opening the system (`serve` by default): named to a refused second one. */
+    command?: string;
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config));
+  const opened: (SqlStore & { dataDirLock?: DataDirLock }) | undefined = options.store
+    ? undefined
+    : await openStore(config, { logger, ...(options.command ? { command: options.command } : {}) });
+  const store = options.store ?? (opened as SqlStore);
   const applied = await migrateToLatest(store.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
@@ -125,7 +162,9 @@ export async function openSystem(
     paymentMethods: config.paymentMethods,
   });
   const payments = createSqlPaymentStore(store.db);
-  const provider = createSandboxProvider(config.publicBaseUrl);
+  const provider = config.sandboxPayments
+    ? createSandboxProvider(config.publicBaseUrl)
+    : createExternalProvider();
   const orderRepository = createSqlOrderRepository(store.db);
   const webhookSecret =
     options.webhookSecret ??
@@ -201,6 +240,7 @@ export async function openSystem(
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: () => store.close(),
+    dataDirLock: opened?.dataDirLock,
   };
 }
 
@@ -225,13 +265,17 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     pricing: system.pricing,
     paymentWindow: system.paymentWindow,
     receiveWebhook: system.receiveWebhook,
-    sandbox: {
-      payments: system.payments,
-      orders: system.orderRepository,
-      clock: system.clock,
-      newId: newTimeOrderedId,
-      webhookSecret: system.webhookSecret,
-    },
+    ...(system.config.sandboxPayments
+      ? {
+          sandbox: {
+            payments: system.payments,
+            orders: system.orderRepository,
+            clock: system.clock,
+            newId: newTimeOrderedId,
+            webhookSecret: system.webhookSecret,
+          },
+        }
+      : {}),
     lifecycle: system.lifecycle,
     metrics: system.metrics,
     store: system.store.kind,

@@ -41,6 +41,8 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: 'Too many requests; slow down.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
+  STORE_UNAVAILABLE: 'The database is unavailable for the moment; retry shortly.',
+  SHUTTING_DOWN: 'This instance is shutting down; retry, another instance will answer.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainError } from '../domain/errors.ts';
 import { sendError } from './envelope.ts';
+import { sendIfStoreUnavailable } from './unavailable.ts';
 
 /**
  * Turns whatever escaped a route into the envelope: bad input into a 4xx naming the field,
@@ -16,6 +17,10 @@ export function installErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (sendIfStoreUnavailable(reply, error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply;
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0];
       const where = error.validationContext ?? 'body';

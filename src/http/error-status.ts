@@ -39,4 +39,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
 };

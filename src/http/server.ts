@@ -20,6 +20,7 @@ import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
+import { installDrain } from './drain.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installMetrics, type Metrics } from './metrics.ts';
@@ -42,7 +43,8 @@ export interface ServerDeps {
   pricing: PricingService;
   paymentWindow: PaymentWindow;
   receiveWebhook: ReceiveWebhook;
-  sandbox: SandboxDeps;
+  /** The sandbox provider's page; absent when the sandbox is off (SANDBOX_PAYMENTS). */
+  sandbox?: SandboxDeps;
   metrics: Metrics;
   store: string;
   ping: () => Promise<void>;
@@ -85,10 +87,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Shutdown answers in our envelope (src/http/drain.ts), not Fastify's.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installDrain(app);
   acceptOnlyJson(app);
   // Once closing, answers ask keep-alive clients to go: otherwise a busy connection would
   // hold the shutdown until its keep-alive timeout.
@@ -134,7 +139,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     pendingMigrations: deps.pendingMigrations,
   });
   await app.register(webhookRoutes, { prefix: '/api', receive: deps.receiveWebhook });
-  await app.register(sandboxRoutes, deps.sandbox);
+  if (deps.sandbox) await app.register(sandboxRoutes, deps.sandbox);
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);

@@ -17,7 +17,7 @@ export interface PaymentProvider {
   readonly name: string;
   createPayment(
     request: CreatePaymentRequest,
-  ): Promise<{ providerPaymentId: string; paymentUrl: string }>;
+  ): Promise<{ providerPaymentId: string; paymentUrl: string | null }>;
 }
 
 /** A provider's notification, after its signature was checked. */
@@ -105,7 +105,7 @@ export interface PaymentStore {
   recordProviderResult(
     tenantId: string,
     paymentId: string,
-    result: { providerPaymentId: string; paymentUrl: string } | { failureReason: string },
+    result: { providerPaymentId: string; paymentUrl: string | null } | { failureReason: string },
     now: Date,
   ): Promise<void>;
   findPayment(tenantId: string, paymentId: string): Promise<Payment | null>;

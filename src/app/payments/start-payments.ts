@@ -14,7 +14,9 @@ export async function startPayments(
   return Promise.all(
     payments.map(async (payment) => {
       if (payment.status !== 'created') return payment;
-      let result: { providerPaymentId: string; paymentUrl: string } | { failureReason: string };
+      let result:
+        | { providerPaymentId: string; paymentUrl: string | null }
+        | { failureReason: string };
       try {
         result = await deps.provider.createPayment({
           tenantId: payment.tenantId,

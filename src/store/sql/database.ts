@@ -2,9 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
+import { listenWithReconnect } from './listen.ts';
 import { migrations } from './migrations/index.ts';
 import { pgliteDialect } from './pglite-driver.ts';
 import type { Database } from './tables.ts';
+import { guardUnavailable } from './unavailable.ts';
 
 export type StoreKind = 'embedded' | 'postgres';
 
@@ -25,12 +28,16 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Runs every statement with this search_path: tests give each file its own schema. */
   schema?: string;
+  /** Where dropped connections are reported (they are discarded, never fatal). */
+  logger?: Pick<Logger, 'warn' | 'info'> | undefined;
 }
 
 export function openPostgres(options: PostgresOptions): SqlStore {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    // A database that does not answer fails the request (503) instead of queueing it forever.
+    connectionTimeoutMillis: 5000,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -39,19 +46,22 @@ export function openPostgres(options: PostgresOptions): SqlStore {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A connection that drops (restart, failover, pg_terminate_backend) emits `error`, idle in the
+  // pool or checked out between two statements; unheard, that would end the process. The pool
+  // discards a broken client on release, and the next query connects anew.
+  pool.on('error', (err) => options.logger?.warn({ err }, 'database: idle connection lost'));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.logger?.warn({ err }, 'database: connection lost'));
+  });
+  const db = new Kysely<Database>({
+    dialect: guardUnavailable(new PostgresDialect({ pool })),
+  });
   return {
     kind: 'postgres',
     db,
-    async listen(channel, onNotify) {
+    listen: (channel, onNotify) =>
       // LISTEN holds its connection for good: a client of its own, not one of the pool's.
-      const client = new pg.Client({ connectionString: options.url });
-      client.on('notification', () => onNotify());
-      client.on('error', () => {});
-      await client.connect();
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      return () => client.end();
-    },
+      listenWithReconnect({ url: options.url, channel, onNotify, logger: options.logger }),
     close: () => db.destroy(),
   };
 }
