@@ -6,6 +6,7 @@ import { type Logger, pino } from 'pino';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
+import { createIdempotency, type Idempotency } from './app/idempotency/run-idempotent.ts';
 import {
   createOrderSessionService,
   type OrderSessionService,
@@ -43,6 +44,7 @@ import { countOutboxBacklog } from './store/sql/outbox.repository.ts';
 import { createSqlOutboxStore } from './store/sql/outbox-relay.store.ts';
 import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
+import { createSqlIdempotencyStore } from './store/sql/request-idempotency.store.ts';
 
 /**
  * The composition root: the one place that picks the store and wires adapters into use cases.
@@ -70,6 +72,7 @@ export interface System {
   outbox: OutboxStore;
   gatewayKey: string;
   close(): Promise<void>;
+  idempotency: Idempotency;
 }
 
 export async function openStore(config: Config): Promise<SqlStore> {
@@ -201,6 +204,11 @@ export async function openSystem(
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: () => store.close(),
+    idempotency: createIdempotency({
+      store: createSqlIdempotencyStore(store.db),
+      clock,
+      newId: newTimeOrderedId,
+    }),
   };
 }
 
@@ -247,5 +255,6 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     rateLimits: limitsOrNone(system.config.rateLimits),
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
+    idempotency: system.idempotency,
   });
 }

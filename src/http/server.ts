@@ -14,6 +14,7 @@ import {
 import type { CatalogService } from '../app/catalog/service.ts';
 import type { PlaceOrder } from '../app/checkout/place-order.ts';
 import type { SubmitSession } from '../app/checkout/submit-session.ts';
+import type { Idempotency } from '../app/idempotency/run-idempotent.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
@@ -22,6 +23,7 @@ import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
+import { installIdempotency } from './idempotency.ts';
 import { installMetrics, type Metrics } from './metrics.ts';
 import { orderLifecycleRoutes } from './order-lifecycle.routes.ts';
 import { orderRoutes } from './orders.routes.ts';
@@ -53,6 +55,8 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /** Request logs go here; none when absent (tests). */
   logger?: FastifyBaseLogger;
+  /** Idempotency-Key on every unsafe /api route (absent: only the checkout's own). */
+  idempotency?: Idempotency;
 }
 
 /**
@@ -138,6 +142,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);
+      if (deps.idempotency) installIdempotency(api, deps.idempotency);
       const limit = (max: number | undefined) =>
         max === undefined ? undefined : { max, timeWindow: 60_000 };
       const orderLimit = limit(deps.rateLimits?.ordersPerMinute);
