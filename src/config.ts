@@ -103,6 +103,8 @@ const environment = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+  REQUEST_TIMEOUT_MS: integer(500, 600_000, 30_000),
+  HEADERS_TIMEOUT_MS: integer(500, 600_000, 10_000),
 });
 
 export interface Config {
@@ -140,6 +142,8 @@ export interface Config {
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
   outbox: OutboxConfig;
+  /** A client must send its headers, and its whole request, within these (then 408, closed). */
+  httpTimeouts: { requestMs: number; headersMs: number };
 }
 
 export interface OutboxConfig {
@@ -193,6 +197,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'OUTBOX_WEBHOOK_ENDPOINTS: OUTBOX_SINK is webhook but no endpoint is configured (got {})',
     ]);
   }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([
+      `HEADERS_TIMEOUT_MS: must be at most REQUEST_TIMEOUT_MS (got ${e.HEADERS_TIMEOUT_MS} > ${e.REQUEST_TIMEOUT_MS})`,
+    ]);
+  }
   const host = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
     port: e.PORT,
@@ -236,5 +245,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
     },
+    httpTimeouts: { requestMs: e.REQUEST_TIMEOUT_MS, headersMs: e.HEADERS_TIMEOUT_MS },
   };
 }

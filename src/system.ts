@@ -256,5 +256,6 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
     idempotency: system.idempotency,
+    timeouts: system.config.httpTimeouts,
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainError } from '../domain/errors.ts';
 import { sendError } from './envelope.ts';
+import { UnstorableTextError } from './validator.ts';
 
 /**
  * Turns whatever escaped a route into the envelope: bad input into a 4xx naming the field,
@@ -16,6 +17,14 @@ export function installErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof UnstorableTextError) {
+      const where = error.validationContext ?? 'body';
+      const field = error.path ? `${where}.${error.path}` : where;
+      return sendError(
+        reply,
+        domainError('VALIDATION_FAILED', `${field}: ${error.message}`, { field }),
+      );
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0];
       const where = error.validationContext ?? 'body';

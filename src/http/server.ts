@@ -6,11 +6,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyRequest,
 } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { CatalogService } from '../app/catalog/service.ts';
 import type { PlaceOrder } from '../app/checkout/place-order.ts';
 import type { SubmitSession } from '../app/checkout/submit-session.ts';
@@ -21,6 +17,7 @@ import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
+import { DEFAULT_HTTP_TIMEOUTS, edgeServerOptions, type HttpTimeouts } from './client-errors.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installIdempotency } from './idempotency.ts';
@@ -32,6 +29,7 @@ import { pricingRoutes } from './pricing.routes.ts';
 import { productRoutes } from './products.routes.ts';
 import { type SandboxDeps, sandboxRoutes } from './sandbox.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
+import { validatorCompiler } from './validator.ts';
 import { type ReceiveWebhook, webhookRoutes } from './webhook.routes.ts';
 
 export interface ServerDeps {
@@ -57,6 +55,8 @@ export interface ServerDeps {
   logger?: FastifyBaseLogger;
   /** Idempotency-Key on every unsafe /api route (absent: only the checkout's own). */
   idempotency?: Idempotency;
+  /** How long a client may take to send a request (default: 30 s, headers 10 s). */
+  timeouts?: HttpTimeouts;
 }
 
 /**
@@ -89,6 +89,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    ...edgeServerOptions(deps.timeouts ?? DEFAULT_HTTP_TIMEOUTS),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
