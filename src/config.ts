@@ -108,6 +108,8 @@ const environment = z.object({
   SANDBOX_PAYMENTS: z.enum(['auto', 'true', 'false']).default('auto'),
   SHUTDOWN_GRACE_MS: integer(100, 10 * 60_000, 10_000),
   SHUTDOWN_DELAY_MS: integer(0, 5 * 60_000, 0),
+  REQUEST_TIMEOUT_MS: integer(500, 600_000, 30_000),
+  HEADERS_TIMEOUT_MS: integer(500, 600_000, 10_000),
 });
 
 export interface Config {
@@ -156,6 +158,8 @@ export interface Config {
     /** Time between /ready turning unready and the listener closing, for load balancers to see. */
     delayMs: number;
   };
+  /** A client must send its headers, and its whole request, within these (then 408, closed). */
+  httpTimeouts: { requestMs: number; headersMs: number };
 }
 
 export interface OutboxConfig {
@@ -209,6 +213,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'OUTBOX_WEBHOOK_ENDPOINTS: OUTBOX_SINK is webhook but no endpoint is configured (got {})',
     ]);
   }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([
+      `HEADERS_TIMEOUT_MS: must be at most REQUEST_TIMEOUT_MS (got ${e.HEADERS_TIMEOUT_MS} > ${e.REQUEST_TIMEOUT_MS})`,
+    ]);
+  }
   const host = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
   return {
     port: e.PORT,
@@ -257,5 +266,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? e.NODE_ENV !== 'production' && e.DATABASE_URL === undefined
         : e.SANDBOX_PAYMENTS === 'true',
     shutdown: { graceMs: e.SHUTDOWN_GRACE_MS, delayMs: e.SHUTDOWN_DELAY_MS },
+    httpTimeouts: { requestMs: e.REQUEST_TIMEOUT_MS, headersMs: e.HEADERS_TIMEOUT_MS },
   };
 }

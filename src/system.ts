@@ -6,6 +6,7 @@ import { type Logger, pino } from 'pino';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
+import { createIdempotency, type Idempotency } from './app/idempotency/run-idempotent.ts';
 import {
   createOrderSessionService,
   type OrderSessionService,
@@ -45,6 +46,7 @@ import { countOutboxBacklog } from './store/sql/outbox.repository.ts';
 import { createSqlOutboxStore } from './store/sql/outbox-relay.store.ts';
 import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
+import { createSqlIdempotencyStore } from './store/sql/request-idempotency.store.ts';
 
 /**
  * The composition root: the one place that picks the store and wires adapters into use cases.
@@ -74,6 +76,7 @@ export interface System {
   close(): Promise<void>;
   /** The embedded store's data folder lock, held by this process; none on PostgreSQL. */
   dataDirLock: DataDirLock | undefined;
+  idempotency: Idempotency;
 }
 
 /**
@@ -241,6 +244,11 @@ export async function openSystem(
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: () => store.close(),
     dataDirLock: opened?.dataDirLock,
+    idempotency: createIdempotency({
+      store: createSqlIdempotencyStore(store.db),
+      clock,
+      newId: newTimeOrderedId,
+    }),
   };
 }
 
@@ -291,5 +299,7 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     rateLimits: limitsOrNone(system.config.rateLimits),
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
+    idempotency: system.idempotency,
+    timeouts: system.config.httpTimeouts,
   });
 }

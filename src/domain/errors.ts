@@ -43,6 +43,10 @@ export const ERROR_MESSAGES = {
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
   STORE_UNAVAILABLE: 'The database is unavailable for the moment; retry shortly.',
   SHUTTING_DOWN: 'This instance is shutting down; retry, another instance will answer.',
+  IDEMPOTENCY_KEY_IN_USE: 'A request with this idempotency key is still running; retry shortly.',
+  MALFORMED_REQUEST: 'The request is not valid HTTP.',
+  HEADERS_TOO_LARGE: 'The request line and headers are over 16 KB.',
+  REQUEST_TIMEOUT: 'The request did not arrive in time.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

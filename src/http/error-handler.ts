@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { domainError } from '../domain/errors.ts';
 import { sendError } from './envelope.ts';
 import { sendIfStoreUnavailable } from './unavailable.ts';
+import { UnstorableTextError } from './validator.ts';
 
 /**
  * Turns whatever escaped a route into the envelope: bad input into a 4xx naming the field,
@@ -20,6 +21,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (sendIfStoreUnavailable(reply, error)) {
       request.log.warn({ err: error }, 'database unavailable');
       return reply;
+    }
+    if (error instanceof UnstorableTextError) {
+      const where = error.validationContext ?? 'body';
+      const field = error.path ? `${where}.${error.path}` : where;
+      return sendError(
+        reply,
+        domainError('VALIDATION_FAILED', `${field}: ${error.message}`, { field }),
+      );
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issue = error.validation[0];

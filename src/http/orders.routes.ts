@@ -29,7 +29,8 @@ export const orderRoutes: FastifyPluginAsyncZod<{
   rateLimit?: RateLimit | undefined;
 }> = async (app, { placeOrder, orders, rateLimit }) => {
   app.post('/orders', {
-    ...(rateLimit ? { config: { rateLimit } } : {}),
+    // The key is claimed inside the checkout's transaction (place-order.ts), not by the generic hook.
+    config: { idempotency: 'in-transaction', ...(rateLimit ? { rateLimit } : {}) },
     schema: {
       tags,
       summary: 'Place a checkout: one order per seller, stock reserved for all or none',

@@ -6,14 +6,11 @@ import Fastify, {
   type FastifyInstance,
   type FastifyRequest,
 } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { CatalogService } from '../app/catalog/service.ts';
 import type { PlaceOrder } from '../app/checkout/place-order.ts';
 import type { SubmitSession } from '../app/checkout/submit-session.ts';
+import type { Idempotency } from '../app/idempotency/run-idempotent.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
@@ -21,8 +18,10 @@ import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { installDrain } from './drain.ts';
+import { DEFAULT_HTTP_TIMEOUTS, edgeServerOptions, type HttpTimeouts } from './client-errors.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
+import { installIdempotency } from './idempotency.ts';
 import { installMetrics, type Metrics } from './metrics.ts';
 import { orderLifecycleRoutes } from './order-lifecycle.routes.ts';
 import { orderRoutes } from './orders.routes.ts';
@@ -31,6 +30,7 @@ import { pricingRoutes } from './pricing.routes.ts';
 import { productRoutes } from './products.routes.ts';
 import { type SandboxDeps, sandboxRoutes } from './sandbox.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
+import { validatorCompiler } from './validator.ts';
 import { type ReceiveWebhook, webhookRoutes } from './webhook.routes.ts';
 
 export interface ServerDeps {
@@ -55,6 +55,10 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /** Request logs go here; none when absent (tests). */
   logger?: FastifyBaseLogger;
+  /** Idempotency-Key on every unsafe /api route (absent: only the checkout's own). */
+  idempotency?: Idempotency;
+  /** How long a client may take to send a request (default: 30 s, headers 10 s). */
+  timeouts?: HttpTimeouts;
 }
 
 /**
@@ -89,6 +93,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     // Shutdown answers in our envelope (src/http/drain.ts), not Fastify's.
     return503OnClosing: false,
+    ...edgeServerOptions(deps.timeouts ?? DEFAULT_HTTP_TIMEOUTS),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -143,6 +148,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);
+      if (deps.idempotency) installIdempotency(api, deps.idempotency);
       const limit = (max: number | undefined) =>
         max === undefined ? undefined : { max, timeWindow: 60_000 };
       const orderLimit = limit(deps.rateLimits?.ordersPerMinute);

@@ -218,4 +218,18 @@ export interface Database {
   payments: PaymentsTable;
   payment_events: PaymentEventsTable;
   order_status_history: OrderStatusHistoryTable;
+  request_idempotency: RequestIdempotencyTable;
+}
+
+export interface RequestIdempotencyTable {
+  tenant_id: string;
+  scope: string;
+  idempotency_key: string;
+  request_hash: string;
+  claim_token: string;
+  response_status: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  response_body: string | null;
+  claimed_at: Date;
+  expires_at: Date;
 }
