@@ -6,6 +6,7 @@ import {
   runPaymentExpiry,
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
+import { newWebhookSecret } from './app/webhook-signature.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { relayOptions, startService } from './service.ts';
 import { createSink } from './sinks/index.ts';
@@ -74,7 +75,12 @@ async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void>
     }
     const sink = createSink(config.outbox, {
       logger: system.logger,
-      webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
+      webhookSecret: resolveSecret(
+        config,
+        'outbox-webhook-secret',
+        config.outbox.webhook.secret,
+        newWebhookSecret,
+      ),
     });
     if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
     try {

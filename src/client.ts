@@ -41,4 +41,4 @@ export function createServiceClient(options: {
 }
 
 export { signServiceRequest } from './app/service-signature.ts';
-export { signPayload, verifySignature } from './app/webhook-signature.ts';
+export { signWebhook, verifyWebhook } from './app/webhook-signature.ts';

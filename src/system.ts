@@ -20,6 +20,7 @@ import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
 import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
+import { newWebhookSecret } from './app/webhook-signature.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
@@ -84,12 +85,13 @@ export function resolveSecret(
   config: Config,
   name: string,
   configured: string | undefined,
+  generate: () => string = () => randomBytes(24).toString('hex'),
 ): string {
   if (configured) return configured;
   const file = join(config.dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(24).toString('hex');
+  const secret = generate();
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
@@ -129,7 +131,7 @@ export async function openSystem(
   const orderRepository = createSqlOrderRepository(store.db);
   const webhookSecret =
     options.webhookSecret ??
-    resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret);
+    resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret, newWebhookSecret);
   const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(store.db) });
   const placeOrderUncounted = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
