@@ -120,6 +120,11 @@ const environment = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
 });
 
 export interface Config {
@@ -157,6 +162,8 @@ export interface Config {
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
   outbox: OutboxConfig;
+  /** Shared state of several instances (rate limits, service-call nonces); unset: per instance and the database. */
+  redisUrl: string | undefined;
 }
 
 export interface OutboxConfig {
@@ -253,5 +260,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
     },
+    redisUrl: e.REDIS_URL,
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
@@ -20,6 +21,7 @@ import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
 import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
+import type { ServiceNonceStore } from './app/service-signature.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
@@ -27,6 +29,8 @@ import { buildServer } from './http/server.ts';
 import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
+import { openRedis } from './store/redis/connection.ts';
+import { createRedisServiceNonceStore } from './store/redis/service-nonce.store.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import {
@@ -44,6 +48,7 @@ import { countOutboxBacklog } from './store/sql/outbox.repository.ts';
 import { createSqlOutboxStore } from './store/sql/outbox-relay.store.ts';
 import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
+import { createSqlServiceNonceStore } from './store/sql/service-nonce.store.ts';
 
 /**
  * The composition root: the one place that picks the store and wires adapters into use cases.
@@ -70,6 +75,10 @@ export interface System {
   metrics: Metrics;
   outbox: OutboxStore;
   gatewayKey: string;
+  /** REDIS_URL's connection (rate limits and nonces shared by instances); none when unset. */
+  redis: Redis | undefined;
+  /** Nonces of signed service calls: in Redis when there is one, else in the database. */
+  serviceNonces: ServiceNonceStore;
   close(): Promise<void>;
 }
 
@@ -104,11 +113,16 @@ export async function openSystem(
     logger?: Logger;
     gatewayKey?: string;
     webhookSecret?: string;
+    /** A Redis connection the caller owns (and closes); else one is opened for REDIS_URL. */
+    redis?: Redis;
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config));
+  const ownRedis = options.redis === undefined && config.redisUrl !== undefined;
+  const redis =
+    options.redis ?? (config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl));
   const applied = await migrateToLatest(store.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
@@ -202,7 +216,14 @@ export async function openSystem(
     webhookSecret,
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
-    close: () => store.close(),
+    redis,
+    serviceNonces: redis
+      ? createRedisServiceNonceStore(redis)
+      : createSqlServiceNonceStore(store.db),
+    close: async () => {
+      if (ownRedis) await redis?.quit();
+      await store.close();
+    },
   };
 }
 
@@ -244,9 +265,11 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
       defaultTenantId: system.config.defaultTenantId,
       serviceSecret: system.config.serviceSecret,
       allowedServices: system.config.allowedServices,
+      nonces: system.serviceNonces,
       now: () => system.clock.now(),
     },
     rateLimits: limitsOrNone(system.config.rateLimits),
+    rateLimitRedis: system.redis,
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
   });

@@ -41,6 +41,7 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: 'Too many requests; slow down.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
+  REQUEST_REPLAYED: 'This signed request was already received.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

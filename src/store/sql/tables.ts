@@ -218,4 +218,12 @@ export interface Database {
   payments: PaymentsTable;
   payment_events: PaymentEventsTable;
   order_status_history: OrderStatusHistoryTable;
+  service_nonces: ServiceNoncesTable;
+}
+
+/** Nonces of signed service calls, kept until their signature would be stale anyway. */
+export interface ServiceNoncesTable {
+  nonce: string;
+  service_name: string;
+  expires_at: Date;
 }
