@@ -119,10 +119,10 @@ export async function openSystem(
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config));
   const ownRedis = options.redis === undefined && config.redisUrl !== undefined;
   const redis =
     options.redis ?? (config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl));
+  const store = options.store ?? (await openStore(config));
   const applied = await migrateToLatest(store.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 

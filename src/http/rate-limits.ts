@@ -35,6 +35,8 @@ export function installRateLimits(
   api: FastifyInstance,
   perMinute: Readonly<Record<RateLimitBucket, number>>,
 ): void {
+  // The bucket is in the key; the plugin's own route part of a Redis key reads "undefinedundefined"
+  // for a limiter made this way, which is harmless.
   const limiter = (bucket: RateLimitBucket): preValidationHookHandler =>
     api.rateLimit({
       max: perMinute[bucket],

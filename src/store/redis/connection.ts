@@ -14,6 +14,15 @@ export async function openRedis(url: string): Promise<Redis> {
   });
   // Without a listener an error event would crash the process; ioredis reconnects by itself.
   redis.on('error', () => {});
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    const where = new URL(url);
+    where.password = '';
+    throw new Error(
+      `REDIS_URL: cannot connect to ${where.host} (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
   return redis;
 }
