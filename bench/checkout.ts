@@ -164,7 +164,7 @@ function flowPhase(
       if (!expect(recorder, 'submit', submitted, 200)) return false;
       const payment = submitted.body?.data?.payments[0];
       if (!payment) return false;
-      const { rawBody, signature } = sandboxWebhook(
+      const { rawBody, headers } = sandboxWebhook(
         server.webhookSecret,
         {
           id: `evt_${randomUUID()}`,
@@ -179,9 +179,7 @@ function flowPhase(
         '/api/payments/webhook',
         null,
         rawBody,
-        {
-          'payment-signature': signature,
-        },
+        { ...headers },
       );
       if (!expect(recorder, 'webhook', paid, 200)) return false;
       if (paid.body?.data?.outcome !== 'paid') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitWebhookSecrets, webhookSecretProblem } from './app/webhook-signature.ts';
 
 const integer = (min: number, max: number, fallback: number) =>
   z
@@ -20,6 +21,22 @@ const list = (fallback: string) =>
         .filter(Boolean),
     );
 
+/** `whsec_<base64>` secrets (or plain ones of 16+ characters), two during a rotation. */
+const webhookSecrets = () =>
+  z
+    .string()
+    .superRefine((setting, ctx) => {
+      const secrets = splitWebhookSecrets(setting);
+      if (secrets.length === 0 || secrets.length > 2) {
+        ctx.addIssue({ code: 'custom', message: 'one secret, or two separated by a comma' });
+      }
+      for (const secret of secrets) {
+        const problem = webhookSecretProblem(secret);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .optional();
+
 /** Every setting, read and validated once at start-up. `.env.example` lists them all. */
 const environment = z.object({
   PORT: integer(1, 65535, 3006),
@@ -34,7 +51,7 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEWAY_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SERVICE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAYMENT_WEBHOOK_SECRET: webhookSecrets(),
   DEFAULT_TENANT_ID: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -')
@@ -96,7 +113,7 @@ const environment = z.object({
       }
     })
     .pipe(z.record(z.string(), z.array(z.url()))),
-  OUTBOX_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  OUTBOX_WEBHOOK_SECRET: webhookSecrets(),
   OUTBOX_PUBLISH_TIMEOUT_MS: integer(100, 120_000, 5000),
   OUTBOX_BATCH_SIZE: integer(1, 10_000, 100),
   OUTBOX_POLL_INTERVAL_MS: integer(50, 600_000, 1000),
@@ -110,6 +127,11 @@ const environment = z.object({
   SHUTDOWN_DELAY_MS: integer(0, 5 * 60_000, 0),
   REQUEST_TIMEOUT_MS: integer(500, 600_000, 30_000),
   HEADERS_TIMEOUT_MS: integer(500, 600_000, 10_000),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
 });
 
 export interface Config {
@@ -160,6 +182,8 @@ export interface Config {
   };
   /** A client must send its headers, and its whole request, within these (then 408, closed). */
   httpTimeouts: { requestMs: number; headersMs: number };
+  /** Shared state of several instances (rate limits, service-call nonces); unset: per instance and the database. */
+  redisUrl: string | undefined;
 }
 
 export interface OutboxConfig {
@@ -267,5 +291,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : e.SANDBOX_PAYMENTS === 'true',
     shutdown: { graceMs: e.SHUTDOWN_GRACE_MS, delayMs: e.SHUTDOWN_DELAY_MS },
     httpTimeouts: { requestMs: e.REQUEST_TIMEOUT_MS, headersMs: e.HEADERS_TIMEOUT_MS },
+    redisUrl: e.REDIS_URL,
   };
 }

@@ -13,7 +13,7 @@ export {
   type OrderSessionServiceOptions,
 } from './app/order-sessions/service.ts';
 export type { Clock, IdGenerator } from './app/ports.ts';
-export { createServiceClient, signPayload, signServiceRequest, verifySignature } from './client.ts';
+export { createServiceClient, signServiceRequest, signWebhook, verifyWebhook } from './client.ts';
 export type { ProductVariant } from './domain/catalog/types.ts';
 export { type DomainError, ERROR_MESSAGES, type ErrorCode } from './domain/errors.ts';
 export {

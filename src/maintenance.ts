@@ -5,6 +5,7 @@ import {
   runPaymentExpiry,
 } from './app/payments/expire-payment-sessions.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
+import { newWebhookSecret } from './app/webhook-signature.ts';
 import { relayOptions } from './service.ts';
 import { createSink } from './sinks/index.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
@@ -49,7 +50,12 @@ export async function runMaintenance(system: System, command: MaintenanceCommand
         logger: system.logger,
         webhookSecret:
           config.outbox.sink === 'webhook'
-            ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
+            ? resolveSecret(
+                config,
+                'outbox-webhook-secret',
+                config.outbox.webhook.secret,
+                newWebhookSecret,
+              )
             : '',
       });
       if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RelayOptions } from './app/outbox/relay.ts';
+import { newWebhookSecret } from './app/webhook-signature.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
 import { type DrainResult, drainOf } from './http/drain.ts';
@@ -53,7 +54,12 @@ export async function startService(
     logger: system.logger,
     webhookSecret:
       config.outbox.sink === 'webhook'
-        ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
+        ? resolveSecret(
+            config,
+            'outbox-webhook-secret',
+            config.outbox.webhook.secret,
+            newWebhookSecret,
+          )
         : '',
   });
   if (sink) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
@@ -21,6 +22,8 @@ import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
 import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
+import type { ServiceNonceStore } from './app/service-signature.ts';
+import { newWebhookSecret } from './app/webhook-signature.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
@@ -29,6 +32,8 @@ import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createExternalProvider } from './providers/external.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
 import { type DataDirLock, lockDataDir } from './store/data-dir-lock.ts';
+import { openRedis } from './store/redis/connection.ts';
+import { createRedisServiceNonceStore } from './store/redis/service-nonce.store.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import {
@@ -47,6 +52,7 @@ import { createSqlOutboxStore } from './store/sql/outbox-relay.store.ts';
 import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
 import { createSqlIdempotencyStore } from './store/sql/request-idempotency.store.ts';
+import { createSqlServiceNonceStore } from './store/sql/service-nonce.store.ts';
 
 /**
  * The composition root: the one place that picks the store and wires adapters into use cases.
@@ -73,6 +79,10 @@ export interface System {
   metrics: Metrics;
   outbox: OutboxStore;
   gatewayKey: string;
+  /** REDIS_URL's connection (rate limits and nonces shared by instances); none when unset. */
+  redis: Redis | undefined;
+  /** Nonces of signed service calls: in Redis when there is one, else in the database. */
+  serviceNonces: ServiceNonceStore;
   close(): Promise<void>;
   /** The embedded store's data folder lock, held by this process; none on PostgreSQL. */
   dataDirLock: DataDirLock | undefined;
@@ -119,12 +129,13 @@ export function resolveSecret(
   config: Config,
   name: string,
   configured: string | undefined,
+  generate: () => string = () => randomBytes(24).toString('hex'),
 ): string {
   if (configured) return configured;
   const file = join(config.dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(24).toString('hex');
+  const secret = generate();
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
@@ -139,6 +150,8 @@ export async function openSystem(
     webhookSecret?: string;
     /** The CLI command opening the system (`serve` by default): named to a refused second one. */
     command?: string;
+    /** A Redis connection the caller owns (and closes); else one is opened for REDIS_URL. */
+    redis?: Redis;
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -147,6 +160,9 @@ export async function openSystem(
     ? undefined
     : await openStore(config, { logger, ...(options.command ? { command: options.command } : {}) });
   const store = options.store ?? (opened as SqlStore);
+  const ownRedis = options.redis === undefined && config.redisUrl !== undefined;
+  const redis =
+    options.redis ?? (config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl));
   const applied = await migrateToLatest(store.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
@@ -171,7 +187,7 @@ export async function openSystem(
   const orderRepository = createSqlOrderRepository(store.db);
   const webhookSecret =
     options.webhookSecret ??
-    resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret);
+    resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret, newWebhookSecret);
   const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(store.db) });
   const placeOrderUncounted = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
@@ -242,13 +258,20 @@ export async function openSystem(
     webhookSecret,
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
-    close: () => store.close(),
     dataDirLock: opened?.dataDirLock,
     idempotency: createIdempotency({
       store: createSqlIdempotencyStore(store.db),
       clock,
       newId: newTimeOrderedId,
     }),
+    redis,
+    serviceNonces: redis
+      ? createRedisServiceNonceStore(redis)
+      : createSqlServiceNonceStore(store.db),
+    close: async () => {
+      if (ownRedis) await redis?.quit();
+      await store.close();
+    },
   };
 }
 
@@ -294,9 +317,11 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
       defaultTenantId: system.config.defaultTenantId,
       serviceSecret: system.config.serviceSecret,
       allowedServices: system.config.allowedServices,
+      nonces: system.serviceNonces,
       now: () => system.clock.now(),
     },
     rateLimits: limitsOrNone(system.config.rateLimits),
+    rateLimitRedis: system.redis,
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
     idempotency: system.idempotency,

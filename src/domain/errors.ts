@@ -47,6 +47,7 @@ export const ERROR_MESSAGES = {
   MALFORMED_REQUEST: 'The request is not valid HTTP.',
   HEADERS_TOO_LARGE: 'The request line and headers are over 16 KB.',
   REQUEST_TIMEOUT: 'The request did not arrive in time.',
+  REQUEST_REPLAYED: 'This signed request was already received.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

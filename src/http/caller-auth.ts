@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestContext, Role } from '../app/context.ts';
-import { verifyServiceRequest } from '../app/service-signature.ts';
+import { type ServiceNonceStore, verifyServiceRequest } from '../app/service-signature.ts';
 import { type DomainError, domainError } from '../domain/errors.ts';
 import { sendError } from './envelope.ts';
 
@@ -25,6 +25,8 @@ export interface CallerAuthOptions {
   serviceSecret?: string | undefined;
   /** Empty: any service name with the right signature. */
   allowedServices?: readonly string[];
+  /** Where signed calls' nonces are remembered, shared by every instance. */
+  nonces: ServiceNonceStore;
   now?: () => Date;
 }
 
@@ -88,24 +90,33 @@ export function readGatewayContext(
   };
 }
 
-/** Another service, signing each request with the shared SERVICE_SECRET; it acts for x-tenant-id. */
-export function readServiceContext(
+/**
+ * Another service, signing each request with the shared SERVICE_SECRET; it acts for x-tenant-id
+ * (and x-user-id), which the signature covers. Its nonce is claimed last, so that a request
+ * refused for another reason does not use it up; a nonce seen before is refused.
+ */
+export async function readServiceContext(
   request: FastifyRequest,
   options: CallerAuthOptions,
-): RequestContext | DomainError {
+): Promise<RequestContext | DomainError> {
   if (!options.serviceSecret)
     return domainError('UNAUTHENTICATED', 'Service-to-service calls are not enabled.');
+  const now = options.now?.() ?? new Date();
   const check = verifyServiceRequest(
     options.serviceSecret,
     {
       nameHeader: header(request, 'x-service-name'),
       authHeader: header(request, 'x-service-auth') ?? '',
+      nonceHeader: header(request, 'x-service-nonce'),
       method: request.method,
       url: request.url,
+      tenantHeader: header(request, 'x-tenant-id'),
+      userHeader: header(request, 'x-user-id'),
+      idempotencyKeyHeader: header(request, 'idempotency-key'),
       rawBody: request.rawBody ?? '',
     },
     {
-      nowUnixSeconds: Math.floor((options.now?.() ?? new Date()).getTime() / 1000),
+      nowUnixSeconds: Math.floor(now.getTime() / 1000),
       allowedServices: options.allowedServices ?? [],
     },
   );
@@ -116,6 +127,18 @@ export function readServiceContext(
     userId: `service:${check.serviceName}`,
   });
   if ('code' in who) return who;
+  let fresh: boolean;
+  try {
+    fresh = await options.nonces.claim(check.nonce, check.serviceName, check.expiresAt, now);
+  } catch (err) {
+    request.log.error({ err }, 'service nonce store unavailable');
+    return domainError('SERVICE_UNAVAILABLE', 'Cannot check the request nonce now; retry.');
+  }
+  if (!fresh) {
+    return domainError('REQUEST_REPLAYED', 'This X-Service-Nonce was used before.', {
+      service: check.serviceName,
+    });
+  }
   return { ...who, role: 'internal', requestId: request.id };
 }
 
@@ -136,7 +159,7 @@ export function requireCaller(app: FastifyInstance, options: CallerAuthOptions):
   });
   app.addHook('preValidation', async (request, reply) => {
     if (!isService(request)) return;
-    const ctx = readServiceContext(request, options);
+    const ctx = await readServiceContext(request, options);
     if ('code' in ctx) return sendError(reply, ctx);
     request.ctx = ctx;
   });
@@ -147,6 +170,6 @@ export const callerHeadersDoc = {
   'x-user-id': 'The authenticated user, as the gateway knows them.',
   'x-user-role': 'user (default), seller or admin.',
   'x-tenant-id': 'The tenant; DEFAULT_TENANT_ID when absent (required for service calls).',
-  'x-service-name / x-service-auth':
-    'Instead of the gateway headers: a signed service-to-service call (see README).',
+  'x-service-name / x-service-nonce / x-service-auth':
+    'Instead of the gateway headers: a signed service-to-service call covering tenant, user and a one-time nonce (see README).',
 };

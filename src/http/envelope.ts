@@ -43,9 +43,3 @@ export function sendResult<T, D>(
   if (!result.ok) return sendError(reply, result.error);
   return reply.code(status).send({ success: true as const, data: present(result.value) });
 }
-
-/** A route's rate limit: at most `max` requests per caller in `timeWindow` milliseconds. */
-export interface RateLimit {
-  max: number;
-  timeWindow: number;
-}

@@ -45,4 +45,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   MALFORMED_REQUEST: 400,
   HEADERS_TOO_LARGE: 431,
   REQUEST_TIMEOUT: 408,
+  REQUEST_REPLAYED: 401,
 };

@@ -5,7 +5,7 @@ import { MAX_ORDER_PAGE, type OrderQueries } from '../app/orders/queries.ts';
 import { idempotencyKeySchema, placeOrderInputSchema } from '../domain/checkout/inputs.ts';
 import { ORDER_STATUSES } from '../domain/order/status.ts';
 import { fail } from '../domain/result.ts';
-import { errorResponses, okEnvelope, type RateLimit, sendResult } from './envelope.ts';
+import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
 import { checkoutDto, orderDto, presentCheckout, presentOrder } from './orders.schemas.ts';
 
 const tags = ['orders'];
@@ -26,11 +26,10 @@ const orderPageResponses = {
 export const orderRoutes: FastifyPluginAsyncZod<{
   placeOrder: PlaceOrder;
   orders: OrderQueries;
-  rateLimit?: RateLimit | undefined;
-}> = async (app, { placeOrder, orders, rateLimit }) => {
+}> = async (app, { placeOrder, orders }) => {
   app.post('/orders', {
     // The key is claimed inside the checkout's transaction (place-order.ts), not by the generic hook.
-    config: { idempotency: 'in-transaction', ...(rateLimit ? { rateLimit } : {}) },
+    config: { idempotency: 'in-transaction' },
     schema: {
       tags,
       summary: 'Place a checkout: one order per seller, stock reserved for all or none',

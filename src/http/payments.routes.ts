@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PaymentSessionView, PaymentWindow } from '../app/payments/payment-window.ts';
 import type { Payment } from '../domain/payment/types.ts';
-import { errorResponses, okEnvelope, type RateLimit, sendResult } from './envelope.ts';
+import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
 
 const tags = ['payments'];
 
@@ -47,8 +47,7 @@ export function presentPaymentSession(view: PaymentSessionView): z.infer<typeof 
 
 export const paymentRoutes: FastifyPluginAsyncZod<{
   paymentWindow: PaymentWindow;
-  rateLimit?: RateLimit | undefined;
-}> = async (app, { paymentWindow, rateLimit }) => {
+}> = async (app, { paymentWindow }) => {
   app.get('/orders/:id/session', {
     schema: {
       tags,
@@ -65,7 +64,6 @@ export const paymentRoutes: FastifyPluginAsyncZod<{
   });
 
   app.post('/orders/:id/retry-payment', {
-    ...(rateLimit ? { config: { rateLimit } } : {}),
     schema: {
       tags,
       summary: 'Start another payment attempt while the window is open',

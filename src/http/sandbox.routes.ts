@@ -6,7 +6,6 @@ import type { PaymentStore } from '../app/payments/ports.ts';
 import type { Clock, IdGenerator } from '../app/ports.ts';
 import { sandboxWebhook } from '../providers/sandbox.ts';
 import { sandboxPage } from './sandbox.page.ts';
-import { SIGNATURE_HEADER } from './webhook.routes.ts';
 
 export interface SandboxDeps {
   payments: PaymentStore;
@@ -66,7 +65,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxDeps> = async (app, dep
     },
     handler: async (request, reply) => {
       const { tenantId, paymentId, outcome } = request.params;
-      const { rawBody, signature } = sandboxWebhook(
+      const { rawBody, headers } = sandboxWebhook(
         deps.webhookSecret,
         {
           id: `evt_${deps.newId()}`,
@@ -79,7 +78,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxDeps> = async (app, dep
       const delivered = await app.inject({
         method: 'POST',
         url: '/api/payments/webhook',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+        headers: { 'content-type': 'application/json', ...headers },
         payload: rawBody,
       });
       request.log.info(

@@ -1,12 +1,9 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { CatalogService } from '../app/catalog/service.ts';
 import type { PlaceOrder } from '../app/checkout/place-order.ts';
 import type { SubmitSession } from '../app/checkout/submit-session.ts';
@@ -17,8 +14,8 @@ import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
-import { installDrain } from './drain.ts';
 import { DEFAULT_HTTP_TIMEOUTS, edgeServerOptions, type HttpTimeouts } from './client-errors.ts';
+import { installDrain } from './drain.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installIdempotency } from './idempotency.ts';
@@ -28,6 +25,7 @@ import { orderRoutes } from './orders.routes.ts';
 import { paymentRoutes } from './payments.routes.ts';
 import { pricingRoutes } from './pricing.routes.ts';
 import { productRoutes } from './products.routes.ts';
+import { installRateLimits, rateLimitCaller } from './rate-limits.ts';
 import { type SandboxDeps, sandboxRoutes } from './sandbox.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 import { validatorCompiler } from './validator.ts';
@@ -52,6 +50,8 @@ export interface ServerDeps {
   auth: CallerAuthOptions;
   /** Per user and minute; absent: no limit. */
   rateLimits?: { ordersPerMinute: number; retriesPerMinute: number };
+  /** Rate-limit counters shared by every instance; absent: counted in this process. */
+  rateLimitRedis?: Redis | undefined;
   bodyLimitBytes?: number;
   /** Request logs go here; none when absent (tests). */
   logger?: FastifyBaseLogger;
@@ -81,10 +81,6 @@ function acceptOnlyJson(app: FastifyInstance): void {
   });
 }
 
-/** Rate limits count per tenant and user, so that one buyer cannot starve the others. */
-const perUser = (request: FastifyRequest) =>
-  request.ctx ? `${request.ctx.tenantId}:${request.ctx.userId}` : `ip:${request.ip}`;
-
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
@@ -110,7 +106,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
-  await app.register(fastifyRateLimit, { global: false, keyGenerator: perUser });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    keyGenerator: rateLimitCaller,
+    // Redis down: requests go through unlimited rather than fail (limits protect, orders matter).
+    skipOnError: true,
+    ...(deps.rateLimitRedis
+      ? { redis: deps.rateLimitRedis, nameSpace: 'ordersession:rate-limit:' }
+      : {}),
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -149,26 +153,25 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     async (api) => {
       requireCaller(api, deps.auth);
       if (deps.idempotency) installIdempotency(api, deps.idempotency);
-      const limit = (max: number | undefined) =>
-        max === undefined ? undefined : { max, timeWindow: 60_000 };
-      const orderLimit = limit(deps.rateLimits?.ordersPerMinute);
-      const retryLimit = limit(deps.rateLimits?.retriesPerMinute);
+      if (deps.rateLimits) {
+        installRateLimits(api, {
+          orders: deps.rateLimits.ordersPerMinute,
+          retries: deps.rateLimits.retriesPerMinute,
+        });
+      }
       await api.register(sessionRoutes, {
         sessions: deps.sessions,
         submitSession: deps.submitSession,
-        submitRateLimit: orderLimit,
       });
       await api.register(productRoutes, { catalog: deps.catalog });
       await api.register(orderRoutes, {
         placeOrder: deps.placeOrder,
         orders: deps.orders,
-        rateLimit: orderLimit,
       });
       await api.register(orderLifecycleRoutes, { lifecycle: deps.lifecycle });
       await api.register(pricingRoutes, { pricing: deps.pricing });
       await api.register(paymentRoutes, {
         paymentWindow: deps.paymentWindow,
-        rateLimit: retryLimit,
       });
     },
     { prefix: '/api' },

@@ -4,7 +4,7 @@ import type { SubmitSession } from '../app/checkout/submit-session.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import { skuSchema } from '../domain/catalog/inputs.ts';
 import { fail, ok } from '../domain/result.ts';
-import { errorResponses, okEnvelope, type RateLimit, sendResult } from './envelope.ts';
+import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
 import { checkoutDto, presentCheckout } from './orders.schemas.ts';
 import {
   addItemBody,
@@ -24,8 +24,7 @@ const changeErrors = errorResponses(400, 401, 403, 404, 409, 410, 422);
 export const sessionRoutes: FastifyPluginAsyncZod<{
   sessions: OrderSessionService;
   submitSession: SubmitSession;
-  submitRateLimit?: RateLimit | undefined;
-}> = async (app, { sessions, submitSession, submitRateLimit }) => {
+}> = async (app, { sessions, submitSession }) => {
   app.post('/sessions', {
     schema: {
       tags,
@@ -134,7 +133,6 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
   });
 
   app.post('/sessions/:id/submit', {
-    ...(submitRateLimit ? { config: { rateLimit: submitRateLimit } } : {}),
     schema: {
       tags,
       summary: 'Place the orders of a READY_TO_SUBMIT session; a retry answers the same orders',

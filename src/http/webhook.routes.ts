@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PaymentEventOutcome } from '../app/payments/apply-payment-event.ts';
+import type { ReceivedWebhookHeaders } from '../app/webhook-signature.ts';
 import type { Result } from '../domain/result.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
 
 export type ReceiveWebhook = (
   rawBody: string,
-  signature: string | undefined,
+  headers: ReceivedWebhookHeaders,
 ) => Promise<Result<{ eventId: string; outcome: PaymentEventOutcome }>>;
 
-export const SIGNATURE_HEADER = 'payment-signature';
+const single = (value: string | string[] | undefined) =>
+  typeof value === 'string' ? value : undefined;
 
 /** The payment provider's webhook: no gateway headers, a signature over the raw body instead. */
 export const webhookRoutes: FastifyPluginAsyncZod<{ receive: ReceiveWebhook }> = async (
@@ -27,8 +29,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ receive: ReceiveWebhook }> =
       tags: ['payments'],
       summary: 'Payment provider notifications (payment.succeeded, payment.failed)',
       description:
-        'Header payment-signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.rawBody"> with PAYMENT_WEBHOOK_SECRET; ' +
-        '5 minutes of tolerance. A replayed event id is acknowledged and changes nothing.',
+        'Signed by the Standard Webhooks specification: headers webhook-id, webhook-timestamp (unix seconds) and ' +
+        'webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.rawBody"> with PAYMENT_WEBHOOK_SECRET (whsec_…); ' +
+        '5 minutes of tolerance. A replayed event id is acknowledged (outcome duplicate) and changes nothing.',
       security: [],
       body: z
         .string()
@@ -39,12 +42,12 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ receive: ReceiveWebhook }> =
       },
     },
     handler: async (request, reply) => {
-      const signature = request.headers[SIGNATURE_HEADER];
-      return sendResult(
-        reply,
-        await receive(request.body, typeof signature === 'string' ? signature : undefined),
-        (received) => received,
-      );
+      const headers: ReceivedWebhookHeaders = {
+        'webhook-id': single(request.headers['webhook-id']),
+        'webhook-timestamp': single(request.headers['webhook-timestamp']),
+        'webhook-signature': single(request.headers['webhook-signature']),
+      };
+      return sendResult(reply, await receive(request.body, headers), (received) => received);
     },
   });
 };

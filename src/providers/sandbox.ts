@@ -1,6 +1,6 @@
 import type { PaymentProvider } from '../app/payments/ports.ts';
 import type { PaymentWebhookBody } from '../app/payments/receive-webhook.ts';
-import { signPayload } from '../app/webhook-signature.ts';
+import { signWebhook, splitWebhookSecrets, type WebhookHeaders } from '../app/webhook-signature.ts';
 
 export const SANDBOX_PROVIDER = 'sandbox';
 
@@ -21,12 +21,16 @@ export function createSandboxProvider(publicBaseUrl: string): PaymentProvider {
   };
 }
 
-/** The webhook the sandbox sends when a person presses a button: its raw body and signature. */
+/**
+ * The webhook the sandbox sends when a person presses a button: its raw body and Standard
+ * Webhooks headers, the event id as `webhook-id`. Like a provider, it signs with one secret: the
+ * first of the setting (the new one, during a rotation).
+ */
 export function sandboxWebhook(
   secret: string,
   event: { id: string; outcome: 'succeeded' | 'failed'; tenantId: string; paymentId: string },
   now: Date,
-): { rawBody: string; signature: string } {
+): { rawBody: string; headers: WebhookHeaders } {
   const created = Math.floor(now.getTime() / 1000);
   const body: PaymentWebhookBody = {
     id: event.id,
@@ -39,5 +43,6 @@ export function sandboxWebhook(
     },
   };
   const rawBody = JSON.stringify(body);
-  return { rawBody, signature: signPayload(secret, rawBody, created) };
+  const first = splitWebhookSecrets(secret)[0] ?? secret;
+  return { rawBody, headers: signWebhook(first, { id: event.id, unixSeconds: created, rawBody }) };
 }

@@ -1,17 +1,19 @@
 import type { EventSink } from '../app/outbox/ports.ts';
-import { signPayload } from '../app/webhook-signature.ts';
+import { signWebhook } from '../app/webhook-signature.ts';
 
 export interface WebhookSinkOptions {
   /** Endpoints per tenant; `*` receives every tenant's events. */
   endpoints: Readonly<Record<string, readonly string[]>>;
+  /** One `whsec_…` secret, or several (comma or space separated) during a rotation. */
   secret: string;
   timeoutMs: number;
   now?: () => Date;
 }
 
 /**
- * Signed HTTP POSTs. Headers: `Webhook-Id` (the outbox id, to de-duplicate on),
- * `Webhook-Timestamp`, and `Webhook-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.rawBody">`.
+ * Signed HTTP POSTs by the Standard Webhooks specification: `Webhook-Id` (the outbox id, to
+ * de-duplicate on), `Webhook-Timestamp`, `Webhook-Signature: v1,<base64>` (one per secret while
+ * a rotation lasts, so a receiver holding either the old or the new secret verifies).
  * Only a 2xx counts; an event goes to every endpoint of its tenant, and a failure at any one
  * retries the event (so an endpoint may see an id twice).
  */
@@ -27,16 +29,14 @@ export function createWebhookSink(options: WebhookSinkOptions): EventSink {
       if (urls.length === 0) throw new Error(`no webhook endpoint for tenant ${event.tenantId}`);
       const rawBody = JSON.stringify(event);
       const unix = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
-      const signature = signPayload(options.secret, rawBody, unix);
+      const signed = signWebhook(options.secret, { id: event.id, unixSeconds: unix, rawBody });
       await Promise.all(
         urls.map(async (url) => {
           const response = await fetch(url, {
             method: 'POST',
             headers: {
               'content-type': 'application/json',
-              'webhook-id': event.id,
-              'webhook-timestamp': String(unix),
-              'webhook-signature': signature,
+              ...signed,
             },
             body: rawBody,
             signal: AbortSignal.timeout(options.timeoutMs),

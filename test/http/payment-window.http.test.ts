@@ -286,8 +286,8 @@ describeEachStore('payment window over HTTP', (store) => {
       const minutesAgo = (m: number) => new Date(h.clock.now().getTime() - m * 60_000);
       const forged = forgedWebhooks(h, tenant, payment.paymentId);
       const before = await paymentEventCounts(db(), tenant);
-      for (const { what, rawBody, signature } of forged) {
-        const answer = await deliverWebhook(h, rawBody, signature);
+      for (const { what, rawBody, headers } of forged) {
+        const answer = await deliverWebhook(h, rawBody, headers);
         expect({ what, status: answer.status, error: answer.body.error }).toEqual({
           what,
           status: 401,
@@ -309,10 +309,10 @@ describeEachStore('payment window over HTTP', (store) => {
       const { tenant, variant } = await shop(10);
       const { orderId, payment } = await placeOne(h, tenant, BUYER, [[variant, 2]]);
       const event = signedWebhook(h, tenant, payment.paymentId, 'succeeded', { id: 'evt_once' });
-      expect((await deliverWebhook(h, event.rawBody, event.signature)).body.data.outcome).toBe(
+      expect((await deliverWebhook(h, event.rawBody, event.headers)).body.data.outcome).toBe(
         'paid',
       );
-      expect((await deliverWebhook(h, event.rawBody, event.signature)).body.data.outcome).toBe(
+      expect((await deliverWebhook(h, event.rawBody, event.headers)).body.data.outcome).toBe(
         'duplicate',
       );
       h.clock.advanceMinutes(3);

@@ -152,6 +152,58 @@ describeEachStore('service-to-service auth', (store) => {
         }),
       },
       {
+        what: 'an x-tenant-id other than the signed one',
+        call: (t) => ({
+          ...statusCall(t.tenant, t.orderId),
+          signedAt: t.now,
+          signed: { tenantId: newTenantId() },
+        }),
+      },
+      {
+        what: 'an x-user-id other than the signed one',
+        call: (t) => ({
+          ...statusCall(t.tenant, t.orderId),
+          userId: 'ops-7',
+          signedAt: t.now,
+          signed: { userId: 'ops-8' },
+        }),
+      },
+      {
+        what: 'an x-user-id added after signing',
+        call: (t) => ({ ...statusCall(t.tenant, t.orderId), signedAt: t.now }),
+        edit: (options) => {
+          (options.headers as Record<string, string>)['x-user-id'] = 'ops-7';
+        },
+      },
+      {
+        what: 'an idempotency-key other than the signed one',
+        call: (t) => ({
+          ...statusCall(t.tenant, t.orderId),
+          idempotencyKey: 'key-2',
+          signedAt: t.now,
+          signed: { idempotencyKey: 'key-1' },
+        }),
+      },
+      {
+        what: 'an X-Service-Nonce other than the signed one',
+        call: (t) => ({ ...statusCall(t.tenant, t.orderId), signedAt: t.now }),
+        edit: (options) => {
+          (options.headers as Record<string, string>)['x-service-nonce'] =
+            'another-nonce-0123456789';
+        },
+      },
+      {
+        what: 'no X-Service-Nonce header',
+        call: (t) => ({ ...statusCall(t.tenant, t.orderId), signedAt: t.now }),
+        edit: (options) => {
+          delete (options.headers as Record<string, string>)['x-service-nonce'];
+        },
+      },
+      {
+        what: 'a malformed X-Service-Nonce (too short)',
+        call: (t) => ({ ...statusCall(t.tenant, t.orderId), signedAt: t.now, nonce: 'short' }),
+      },
+      {
         what: 'a timestamp older than 5 minutes (the clock moved 5 min 1 s)',
         call: (t) => ({ ...statusCall(t.tenant, t.orderId), signedAt: t.now }),
         wait: 301,

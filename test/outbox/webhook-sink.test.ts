@@ -2,10 +2,11 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_RELAY, type RelayOptions, relayOutbox } from '../../src/app/outbox/relay.ts';
-import { verifySignature } from '../../src/app/webhook-signature.ts';
+import { verifyWebhook } from '../../src/app/webhook-signature.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { EventEnvelope } from '../../src/domain/outbox.ts';
 import { relayOptions } from '../../src/service.ts';
@@ -24,7 +25,10 @@ import {
 } from '../support/outbox.ts';
 import { describeEachStore, newTenantId } from '../support/stores.ts';
 
-const SECRET = 'outbox-webhook-secret-0123456789';
+const KEY = Buffer.alloc(32, 42);
+const SECRET = `whsec_${KEY.toString('base64')}`;
+const NEXT_KEY = Buffer.alloc(32, 43);
+const NEXT_SECRET = `whsec_${NEXT_KEY.toString('base64')}`;
 
 interface Hit {
   method: string;
@@ -64,17 +68,17 @@ afterAll(async () => {
 const hitsAt = (path: string) => hits.filter((hit) => hit.path === path);
 
 /** The sink and relay options as `startService` builds them from these settings. */
-function webhookSink(endpoints: Record<string, string[]>) {
+function webhookSink(endpoints: Record<string, string[]>, secret = SECRET) {
   const config = loadConfig({
     OUTBOX_SINK: 'webhook',
     OUTBOX_WEBHOOK_ENDPOINTS: JSON.stringify(endpoints),
-    OUTBOX_WEBHOOK_SECRET: SECRET,
+    OUTBOX_WEBHOOK_SECRET: secret,
     OUTBOX_PUBLISH_TIMEOUT_MS: '300',
     OUTBOX_MAX_ATTEMPTS: '3',
   });
   const sink = createSink(config.outbox, {
     logger: pino({ level: 'silent' }),
-    webhookSecret: SECRET,
+    webhookSecret: config.outbox.webhook.secret ?? '',
   });
   if (!sink) throw new Error('no webhook sink');
   const options: RelayOptions = { ...DEFAULT_RELAY, ...relayOptions(config), random: () => 0.5 };
@@ -85,7 +89,7 @@ describeEachStore('webhook sink', (store) => {
   const http = useHttp(store);
   const db = () => store().db;
 
-  it('POSTs each event once, in order per order, signed t=<unix>,v1=HMAC-SHA256("t.rawBody") with Webhook-Id = envelope id', async () => {
+  it('POSTs each event once, in order per order, signed by Standard Webhooks (the standardwebhooks package verifies it) with Webhook-Id = envelope id', async () => {
     const { tenantId } = await ordersWithEvents(http(), {
       orders: 3,
       paid: 1,
@@ -105,20 +109,88 @@ describeEachStore('webhook sink', (store) => {
       true,
     );
     const now = Math.floor(Date.now() / 1000);
+    const receiver = new Webhook(SECRET);
     for (const hit of got) {
       expect(hit.method).toBe('POST');
       expect(hit.headers['content-type']).toBe('application/json');
       expect(hit.headers['webhook-id']).toBe(hit.envelope.id);
-      const signature = String(hit.headers['webhook-signature']);
-      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature) ?? [];
-      expect(hit.headers['webhook-timestamp']).toBe(t);
-      expect(Math.abs(Number(t) - now)).toBeLessThan(60);
-      // The consumer's check, by the documented recipe: with the helper, and by hand.
-      expect(verifySignature(SECRET, hit.rawBody, signature, now)).toBe('valid');
-      expect(v1).toBe(createHmac('sha256', SECRET).update(`${t}.${hit.rawBody}`).digest('hex'));
-      expect(verifySignature(`${SECRET}-other`, hit.rawBody, signature, now)).toBe('mismatch');
-      expect(verifySignature(SECRET, `${hit.rawBody} `, signature, now)).toBe('mismatch');
+      const headers = {
+        'webhook-id': String(hit.headers['webhook-id']),
+        'webhook-timestamp': String(hit.headers['webhook-timestamp']),
+        'webhook-signature': String(hit.headers['webhook-signature']),
+      };
+      const [, v1] = /^v1,([A-Za-z0-9+/]{43}=)$/.exec(headers['webhook-signature']) ?? [];
+      expect(v1).toBeDefined();
+      expect(Math.abs(Number(headers['webhook-timestamp']) - now)).toBeLessThan(60);
+      // A receiver's check with the reference library, and by the specification by hand.
+      expect(receiver.verify(hit.rawBody, headers)).toEqual(hit.envelope);
+      expect(v1).toBe(
+        createHmac('sha256', KEY)
+          .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${hit.rawBody}`)
+          .digest('base64'),
+      );
+      expect(verifyWebhook(SECRET, hit.rawBody, headers, now)).toBe('valid');
+      // The library refuses what is not ours: another secret, a changed body, id or timestamp.
+      expect(() => new Webhook(NEXT_SECRET).verify(hit.rawBody, headers)).toThrow(
+        /No matching signature/,
+      );
+      expect(() => receiver.verify(`${hit.rawBody} `, headers)).toThrow(/No matching signature/);
+      expect(() =>
+        receiver.verify(hit.rawBody, { ...headers, 'webhook-id': `${headers['webhook-id']}x` }),
+      ).toThrow(/No matching signature/);
+      expect(() =>
+        receiver.verify(hit.rawBody, {
+          ...headers,
+          'webhook-timestamp': String(Number(headers['webhook-timestamp']) - 1),
+        }),
+      ).toThrow(/No matching signature/);
+      expect(verifyWebhook(NEXT_SECRET, hit.rawBody, headers, now)).toBe('mismatch');
+      expect(verifyWebhook(SECRET, `${hit.rawBody} `, headers, now)).toBe('mismatch');
     }
+  });
+
+  it('signs with both secrets during a rotation, so a receiver holding either one verifies', async () => {
+    const tenantId = newTenantId();
+    const event = outboxEvent(tenantId, uuidv7(), 'test.rotated');
+    await appendOutboxEvents(db(), [event]);
+    const path = `/ok-rotation-${tenantId}`;
+    const { sink, options } = webhookSink(
+      { [tenantId]: [`${base}${path}`] },
+      `${NEXT_SECRET},${SECRET}`,
+    );
+    await relayUntilIdle({ store: store(), sink, clock: manualClock() }, options);
+    const [hit] = hitsAt(path);
+    if (!hit) throw new Error('no delivery');
+    const headers = {
+      'webhook-id': String(hit.headers['webhook-id']),
+      'webhook-timestamp': String(hit.headers['webhook-timestamp']),
+      'webhook-signature': String(hit.headers['webhook-signature']),
+    };
+    expect(headers['webhook-signature']).toMatch(/^v1,\S{44} v1,\S{44}$/);
+    expect(new Webhook(SECRET).verify(hit.rawBody, headers)).toMatchObject({ id: event.id });
+    expect(new Webhook(NEXT_SECRET).verify(hit.rawBody, headers)).toMatchObject({ id: event.id });
+    const third = `whsec_${Buffer.alloc(32, 44).toString('base64')}`;
+    expect(() => new Webhook(third).verify(hit.rawBody, headers)).toThrow(/No matching/);
+  });
+
+  it('signs with a plain (pre-whsec_) secret as its bytes: the package verifies it in raw format', async () => {
+    const plain = 'outbox-webhook-secret-0123456789';
+    const tenantId = newTenantId();
+    const event = outboxEvent(tenantId, uuidv7(), 'test.plain');
+    await appendOutboxEvents(db(), [event]);
+    const path = `/ok-plain-${tenantId}`;
+    const { sink, options } = webhookSink({ [tenantId]: [`${base}${path}`] }, plain);
+    await relayUntilIdle({ store: store(), sink, clock: manualClock() }, options);
+    const [hit] = hitsAt(path);
+    if (!hit) throw new Error('no delivery');
+    const headers = {
+      'webhook-id': String(hit.headers['webhook-id']),
+      'webhook-timestamp': String(hit.headers['webhook-timestamp']),
+      'webhook-signature': String(hit.headers['webhook-signature']),
+    };
+    expect(new Webhook(plain, { format: 'raw' }).verify(hit.rawBody, headers)).toMatchObject({
+      id: event.id,
+    });
   });
 
   it('routes by tenant: a tenant endpoint gets only that tenant’s events, "*" gets every tenant’s', async () => {

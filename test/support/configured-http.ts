@@ -51,30 +51,51 @@ export interface ServiceCall {
   rawBody?: string;
   tenantId?: string;
   userId?: string;
+  idempotencyKey?: string;
   service?: string;
   secret?: string;
   /** When it was signed. */
   signedAt: Date;
+  /** A fresh one unless given. */
+  nonce?: string;
   /** Sign something else than what is sent (tampering tests). */
-  signed?: { url?: string; rawBody?: string; method?: string };
+  signed?: {
+    url?: string;
+    rawBody?: string;
+    method?: string;
+    tenantId?: string;
+    userId?: string;
+    idempotencyKey?: string;
+  };
   /** Override the X-Service-Name header. */
   nameHeader?: string;
 }
 
-/** The inject options of a signed service call. */
+/** The inject options of a signed service call: the signed headers, with what was sent. */
 export function serviceRequest(call: ServiceCall): InjectOptions {
-  const signature = signServiceRequest(call.secret ?? SERVICE_SECRET, {
+  const signed = signServiceRequest(call.secret ?? SERVICE_SECRET, {
     serviceName: call.service ?? 'billing',
     method: call.signed?.method ?? call.method,
     url: call.signed?.url ?? call.url,
+    tenantId: call.signed?.tenantId ?? call.tenantId ?? '',
+    userId: call.signed?.userId ?? call.userId,
+    idempotencyKey: call.signed?.idempotencyKey ?? call.idempotencyKey,
     rawBody: call.signed?.rawBody ?? call.rawBody ?? '',
     now: call.signedAt,
+    ...(call.nonce === undefined ? {} : { nonce: call.nonce }),
   });
+  const {
+    'x-tenant-id': _tenant,
+    'x-user-id': _user,
+    'idempotency-key': _key,
+    ...signature
+  } = signed;
   const headers: Record<string, string> = {
     ...signature,
     ...(call.nameHeader === undefined ? {} : { 'x-service-name': call.nameHeader }),
     ...(call.tenantId === undefined ? {} : { 'x-tenant-id': call.tenantId }),
     ...(call.userId === undefined ? {} : { 'x-user-id': call.userId }),
+    ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }),
     ...(call.rawBody === undefined ? {} : { 'content-type': 'application/json' }),
   };
   return {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Role } from '../../src/app/context.ts';
@@ -77,7 +78,7 @@ export function expectEnvelope(status: number, json: unknown): void {
 export async function openHttp(
   store: SqlStore,
   config: Config = { ...loadConfig({}), seedDemo: false },
-  options: { webhookSecret?: string } = {},
+  options: { webhookSecret?: string; redis?: Redis } = {},
 ): Promise<HttpHarness> {
   const clock = manualClock();
   const system = await openSystem(config, {

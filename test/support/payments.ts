@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { runPaymentExpiry } from '../../src/app/payments/expire-payment-sessions.ts';
 import { createPaymentWindow } from '../../src/app/payments/payment-window.ts';
 import type { PaymentStore } from '../../src/app/payments/ports.ts';
+import type { WebhookHeaders } from '../../src/app/webhook-signature.ts';
 import type { ProductVariant } from '../../src/domain/catalog/types.ts';
 import { newTimeOrderedId } from '../../src/platform.ts';
 import { createSandboxProvider, sandboxWebhook } from '../../src/providers/sandbox.ts';
@@ -167,7 +168,7 @@ export function signedWebhook(
   paymentId: string,
   outcome: 'succeeded' | 'failed',
   options: WebhookOptions = {},
-): { rawBody: string; signature: string } {
+): { rawBody: string; headers: WebhookHeaders } {
   return sandboxWebhook(
     options.secret ?? h.system.webhookSecret,
     { id: options.id ?? `evt_${randomUUID()}`, outcome, tenantId: tenant, paymentId },
@@ -175,45 +176,86 @@ export function signedWebhook(
   );
 }
 
+/** A `whsec_` secret other than the system's. */
+export const OTHER_WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
 /**
  * Webhook deliveries that must all be refused: a made-up MAC, the wrong secret, a body changed
- * after signing, signed more than 5 minutes ago or ahead, no signature header, a malformed one.
+ * after signing, another webhook-id or timestamp than the signed ones, signed more than 5 minutes
+ * ago or ahead, each header missing, malformed headers.
  */
-export function forgedWebhooks(h: HttpHarness, tenant: string, paymentId: string) {
+export function forgedWebhooks(
+  h: HttpHarness,
+  tenant: string,
+  paymentId: string,
+): { what: string; rawBody: string; headers: Partial<WebhookHeaders> }[] {
   const pay = (options: WebhookOptions = {}) =>
     signedWebhook(h, tenant, paymentId, 'succeeded', options);
   const shifted = (minutes: number) => new Date(h.clock.now().getTime() + minutes * 60_000);
   const good = pay();
   const failed = signedWebhook(h, tenant, paymentId, 'failed');
-  const t = Math.floor(h.clock.now().getTime() / 1000);
+  const t = Number(good.headers['webhook-timestamp']);
+  const without = (name: keyof WebhookHeaders) => {
+    const headers: Partial<WebhookHeaders> = { ...good.headers };
+    delete headers[name];
+    return headers;
+  };
   return [
-    { what: 'made-up mac', rawBody: good.rawBody, signature: `t=${t},v1=${'ab'.repeat(32)}` },
-    { what: 'wrong secret', ...pay({ secret: 'not-the-secret-0123456789' }) },
+    {
+      what: 'made-up mac',
+      rawBody: good.rawBody,
+      headers: {
+        ...good.headers,
+        'webhook-signature': `v1,${Buffer.alloc(32, 1).toString('base64')}`,
+      },
+    },
+    { what: 'wrong secret', ...pay({ secret: OTHER_WEBHOOK_SECRET }) },
     {
       what: 'tampered body',
       rawBody: failed.rawBody.replace('payment.failed', 'payment.succeeded'),
-      signature: failed.signature,
+      headers: failed.headers,
+    },
+    {
+      what: 'another webhook-id than the signed one',
+      rawBody: good.rawBody,
+      headers: { ...good.headers, 'webhook-id': `${good.headers['webhook-id']}x` },
+    },
+    {
+      what: 'another timestamp than the signed one',
+      rawBody: good.rawBody,
+      headers: { ...good.headers, 'webhook-timestamp': String(t - 1) },
     },
     { what: 'stale', ...pay({ signedAt: shifted(-5.05) }) },
     { what: 'future', ...pay({ signedAt: shifted(5.05) }) },
-    { what: 'missing header', rawBody: good.rawBody, signature: undefined },
-    { what: 'malformed header', rawBody: good.rawBody, signature: 'sha256=deadbeef' },
+    { what: 'missing signature', rawBody: good.rawBody, headers: without('webhook-signature') },
+    { what: 'missing id', rawBody: good.rawBody, headers: without('webhook-id') },
+    { what: 'missing timestamp', rawBody: good.rawBody, headers: without('webhook-timestamp') },
+    {
+      what: 'the old t=,v1= format',
+      rawBody: good.rawBody,
+      headers: { ...good.headers, 'webhook-signature': `t=${t},v1=${'ab'.repeat(32)}` },
+    },
+    {
+      what: 'a signature of another version only',
+      rawBody: good.rawBody,
+      headers: {
+        ...good.headers,
+        'webhook-signature': good.headers['webhook-signature'].replace('v1,', 'v1a,'),
+      },
+    },
   ];
 }
 
-/** POSTs a raw body to the webhook with this signature header (none when undefined). */
+/** POSTs a raw body to the webhook with these headers. */
 export function deliverWebhook(
   h: HttpHarness,
   rawBody: string,
-  signature: string | undefined,
+  headers: Partial<WebhookHeaders>,
 ): Promise<Answer<{ eventId: string; outcome: string }>> {
   return h.send({
     method: 'POST',
     url: '/api/payments/webhook',
-    headers: {
-      'content-type': 'application/json',
-      ...(signature === undefined ? {} : { 'payment-signature': signature }),
-    },
+    headers: { 'content-type': 'application/json', ...headers },
     payload: rawBody,
   });
 }
@@ -226,8 +268,8 @@ export async function notify(
   outcome: 'succeeded' | 'failed',
   options: WebhookOptions = {},
 ): Promise<string> {
-  const { rawBody, signature } = signedWebhook(h, tenant, paymentId, outcome, options);
-  const answer = await deliverWebhook(h, rawBody, signature);
+  const { rawBody, headers } = signedWebhook(h, tenant, paymentId, outcome, options);
+  const answer = await deliverWebhook(h, rawBody, headers);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body.data.outcome;
 }
@@ -240,12 +282,12 @@ export async function notifyDirect(
   paymentId: string,
   outcome: 'succeeded' | 'failed',
 ): Promise<string> {
-  const { rawBody, signature } = sandboxWebhook(
+  const { rawBody, headers } = sandboxWebhook(
     system.webhookSecret,
     { id: `evt_${randomUUID()}`, outcome, tenantId: tenant, paymentId },
     signedAt,
   );
-  const result = await system.receiveWebhook(rawBody, signature);
+  const result = await system.receiveWebhook(rawBody, headers);
   if (!result.ok) throw new Error(`notifyDirect: ${JSON.stringify(result.error)}`);
   return result.value.outcome;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { parseInput } from '../../domain/validation.ts';
 import type { Clock, IdGenerator } from '../ports.ts';
-import { verifySignature } from '../webhook-signature.ts';
+import { type ReceivedWebhookHeaders, verifyWebhook } from '../webhook-signature.ts';
 import { applyPaymentEvent, type PaymentEventOutcome } from './apply-payment-event.ts';
 import type { PaymentStore } from './ports.ts';
 
@@ -19,22 +19,25 @@ export const paymentWebhookSchema = z.object({
 export type PaymentWebhookBody = z.infer<typeof paymentWebhookSchema>;
 
 /**
- * A provider's webhook: the signature is checked over the raw body (5 minutes' tolerance,
- * constant-time), then the event is applied once. Nothing changes for a bad signature.
+ * A provider's webhook, signed by the Standard Webhooks specification: the signature is checked
+ * over the id, timestamp and raw body (5 minutes' tolerance either way, constant-time, any of the
+ * configured secrets), then the event is applied once: a replayed event id is acknowledged as
+ * `duplicate` and changes nothing. Nothing changes for a bad signature.
  */
 export async function receivePaymentWebhook(
   deps: {
     payments: PaymentStore;
     clock: Clock;
     newId: IdGenerator;
+    /** One secret, or several (comma or space separated) during a rotation. */
     secret: string;
     provider: string;
   },
   rawBody: string,
-  signature: string | undefined,
+  headers: ReceivedWebhookHeaders,
 ): Promise<Result<{ eventId: string; outcome: PaymentEventOutcome }>> {
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
-  const check = verifySignature(deps.secret, rawBody, signature, nowSeconds);
+  const check = verifyWebhook(deps.secret, rawBody, headers, nowSeconds);
   if (check !== 'valid') {
     return fail('WEBHOOK_SIGNATURE_INVALID', `Signature ${check}.`, { reason: check });
   }

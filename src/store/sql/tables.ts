@@ -219,6 +219,7 @@ export interface Database {
   payment_events: PaymentEventsTable;
   order_status_history: OrderStatusHistoryTable;
   request_idempotency: RequestIdempotencyTable;
+  service_nonces: ServiceNoncesTable;
 }
 
 export interface RequestIdempotencyTable {
@@ -231,5 +232,12 @@ export interface RequestIdempotencyTable {
   response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
   response_body: string | null;
   claimed_at: Date;
+  expires_at: Date;
+}
+
+/** Nonces of signed service calls, kept until their signature would be stale anyway. */
+export interface ServiceNoncesTable {
+  nonce: string;
+  service_name: string;
   expires_at: Date;
 }

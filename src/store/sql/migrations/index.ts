@@ -5,6 +5,7 @@ import * as payments from './0003_payments.ts';
 import * as orderHistory from './0004_order_history.ts';
 import * as outboxNotify from './0005_outbox_notify.ts';
 import * as requestIdempotency from './0007_request_idempotency.ts';
+import * as serviceNonces from './0008_service_nonces.ts';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_order_history': orderHistory,
   '0005_outbox_notify': outboxNotify,
   '0007_request_idempotency': requestIdempotency,
+  '0008_service_nonces': serviceNonces,
 };
