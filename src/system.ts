@@ -118,10 +118,11 @@ export async function openSystem(
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const clock = options.clock ?? systemClock;
+  // Before the store, so that an unreachable Redis leaves nothing open.
   const ownRedis = options.redis === undefined && config.redisUrl !== undefined;
   const redis =
     options.redis ?? (config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl));
+  const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config));
   const applied = await migrateToLatest(store.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
@@ -214,12 +215,12 @@ export async function openSystem(
     metrics,
     outbox: createSqlOutboxStore(store.db),
     webhookSecret,
-    pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
-    gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     redis,
     serviceNonces: redis
       ? createRedisServiceNonceStore(redis)
       : createSqlServiceNonceStore(store.db),
+    pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
+    gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: async () => {
       if (ownRedis) await redis?.quit();
       await store.close();
