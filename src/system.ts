@@ -155,14 +155,15 @@ export async function openSystem(
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  // Before the store, so that an unreachable Redis leaves nothing open.
+  const ownRedis = options.redis === undefined && config.redisUrl !== undefined;
+  const redis =
+    options.redis ?? (config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl));
   const clock = options.clock ?? systemClock;
   const opened: (SqlStore & { dataDirLock?: DataDirLock }) | undefined = options.store
     ? undefined
     : await openStore(config, { logger, ...(options.command ? { command: options.command } : {}) });
   const store = options.store ?? (opened as SqlStore);
-  const ownRedis = options.redis === undefined && config.redisUrl !== undefined;
-  const redis =
-    options.redis ?? (config.redisUrl === undefined ? undefined : await openRedis(config.redisUrl));
   const applied = await migrateToLatest(store.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
@@ -256,8 +257,6 @@ export async function openSystem(
     metrics,
     outbox: createSqlOutboxStore(store.db),
     webhookSecret,
-    pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
-    gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     dataDirLock: opened?.dataDirLock,
     idempotency: createIdempotency({
       store: createSqlIdempotencyStore(store.db),
@@ -268,6 +267,8 @@ export async function openSystem(
     serviceNonces: redis
       ? createRedisServiceNonceStore(redis)
       : createSqlServiceNonceStore(store.db),
+    pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
+    gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: async () => {
       if (ownRedis) await redis?.quit();
       await store.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Config } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import type { ProductVariant } from '../../src/domain/catalog/types.ts';
 import { RATE_LIMITED_ROUTES } from '../../src/http/rate-limits.ts';
 import {
@@ -76,6 +76,14 @@ it('documents the buckets: placing orders is one bucket however placed', () => {
     'POST /api/sessions/:id/submit': 'orders',
     'POST /api/orders/:id/retry-payment': 'retries',
   });
+});
+
+it('reads REDIS_URL: unset by default, a redis:// or rediss:// URL, anything else refused by name', () => {
+  expect(loadConfig({}).redisUrl).toBeUndefined();
+  expect(loadConfig({ REDIS_URL: 'rediss://cache:6380/2' }).redisUrl).toBe('rediss://cache:6380/2');
+  expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(
+    /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/,
+  );
 });
 
 describeEachStore('rate limits', (store) => {
