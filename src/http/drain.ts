@@ -76,7 +76,8 @@ export function installDrain(app: FastifyInstance): Drain {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    const refuse = phase === 'draining' || (phase === 'unready' && request.url === '/ready');
+    const refuse =
+      phase === 'draining' || (phase === 'unready' && request.url.split('?')[0] === '/ready');
     if (!refuse) return;
     reply.header('retry-after', String(DRAIN_RETRY_AFTER_SECONDS));
     reply.header('connection', 'close');

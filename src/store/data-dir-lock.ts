@@ -98,7 +98,8 @@ export async function lockDataDir(
   mkdirSync(dataDir, { recursive: true });
   const deadline = Date.now() + TAKEOVER_WAIT_MS;
   let release: (() => Promise<void>) | undefined;
-  let waitingFor: DataDirOwner | null = null;
+  // Whoever the folder last belonged to, if it did not let go (a crash, kill -9).
+  let waitingFor: DataDirOwner | null = readOwnerFile(dataDir);
   while (!release) {
     const owner = liveOwner(dataDir);
     if (owner) throw new DataDirLockedError(dataDir, owner);
@@ -114,7 +115,7 @@ export async function lockDataDir(
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
       // Held, and its owner is gone or not written yet: wait for it to go stale or show up.
-      waitingFor = readOwnerFile(dataDir);
+      waitingFor = readOwnerFile(dataDir) ?? waitingFor;
       if (Date.now() > deadline) {
         throw new Error(
           `${dataDir} is locked (${join(dataDir, LOCK_NAME)}) by ${
@@ -125,8 +126,11 @@ export async function lockDataDir(
       await sleep(250);
     }
   }
-  if (waitingFor)
-    logger?.warn({ dataDir, previous: waitingFor }, 'took over a dead process’s lock');
+  if (waitingFor) {
+    // Never the control token: logs travel further than the data folder.
+    const previous = { pid: waitingFor.pid, command: waitingFor.command };
+    logger?.warn({ dataDir, previous }, 'took over a dead process’s lock');
+  }
   let owner: DataDirOwner = { pid: process.pid, command, startedAt: new Date().toISOString() };
   writeOwnerFile(dataDir, owner);
   let released = false;
