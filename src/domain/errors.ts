@@ -43,7 +43,8 @@ export const ERROR_MESSAGES = {
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
   // Agent checkout sessions
   CHECKOUT_SESSION_NOT_FOUND: 'No such checkout session (or it has expired).',
-  CHECKOUT_SESSION_LOCKED: 'Orders were placed for this checkout session; only its payment can change.',
+  CHECKOUT_SESSION_LOCKED:
+    'Orders were placed for this checkout session; only its payment can change.',
   FULFILLMENT_NOT_SELECTED: 'Fulfillment address and option must be selected',
   PAYMENT_DECLINED: 'The payment was declined.',
   PAYMENT_FRAUD_SUSPECTED: 'The payment was refused as suspected fraud.',

@@ -1,20 +1,18 @@
-import { checkRetry } from '../../domain/payment/rules.ts';
 import {
-  completeCheckoutSessionSchema,
   type CompleteCheckoutSessionInput,
+  completeCheckoutSessionSchema,
 } from '../../domain/checkout-session/inputs.ts';
 import {
   checkoutSessionLifecycle,
+  DERIVED_STATUSES,
   deriveStatus,
   fulfillmentSelected,
   selectedDestination,
 } from '../../domain/checkout-session/status.ts';
-import type {
-  CheckoutSession,
-  PaymentInstrument,
-} from '../../domain/checkout-session/types.ts';
+import type { CheckoutSession, PaymentInstrument } from '../../domain/checkout-session/types.ts';
 import type { Order } from '../../domain/order/types.ts';
 import type { ShippingAddress } from '../../domain/order-session/types.ts';
+import { checkRetry } from '../../domain/payment/rules.ts';
 import type { Payment } from '../../domain/payment/types.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { parseInput } from '../../domain/validation.ts';
@@ -84,7 +82,10 @@ export async function completeCheckoutSession(
       now.getTime() - current.updatedAt.getTime() > COMPLETION_LEASE_MS;
     let session = current;
     if (paymentInstruments !== undefined) {
-      if (session.status !== 'complete_in_progress' && !checkoutSessionLifecycle.isTerminal(session.status))
+      if (
+        session.status !== 'complete_in_progress' &&
+        !checkoutSessionLifecycle.isTerminal(session.status)
+      )
         session = { ...session, paymentInstruments };
     }
     if (!stale) {
@@ -105,7 +106,15 @@ export async function completeCheckoutSession(
     }
     return ok({ ...refreshed, status: 'complete_in_progress' as const });
   });
-  if (!claimed.ok) return claimed;
+  if (!claimed.ok) {
+    if (claimed.error.code === 'INSUFFICIENT_STOCK') {
+      // Store what the catalog says now (the out-of-stock message), so the agent sees it too.
+      await deps.mutate(ctx, id, async (current) =>
+        ok(DERIVED_STATUSES.includes(current.status) ? await deps.refresh(current) : current),
+      );
+    }
+    return claimed;
+  }
   const session = claimed.value;
 
   const instrument =
@@ -132,7 +141,10 @@ export async function completeCheckoutSession(
         session.totals.discountCents > 0
           ? {
               amountCents: session.totals.discountCents,
-              couponCode: session.appliedDiscounts.map((d) => d.code).join(',').slice(0, 64),
+              couponCode: session.appliedDiscounts
+                .map((d) => d.code)
+                .join(',')
+                .slice(0, 64),
             }
           : null,
     },

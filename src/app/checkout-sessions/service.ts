@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProductVariant } from '../../domain/catalog/types.ts';
 import { availableUnits } from '../../domain/catalog/types.ts';
-import { appendLines, applyUpdate, type ResolvedLine } from '../../domain/checkout-session/apply.ts';
+import {
+  appendLines,
+  applyUpdate,
+  type ResolvedLine,
+} from '../../domain/checkout-session/apply.ts';
 import {
   addLineItemsSchema,
   type CompleteCheckoutSessionInput,
@@ -19,7 +23,10 @@ import {
   DERIVED_STATUSES,
   deriveStatus,
 } from '../../domain/checkout-session/status.ts';
-import type { CheckoutSession, CheckoutSessionStatus } from '../../domain/checkout-session/types.ts';
+import type {
+  CheckoutSession,
+  CheckoutSessionStatus,
+} from '../../domain/checkout-session/types.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { parseInput } from '../../domain/validation.ts';
 import { authorize } from '../access.ts';
@@ -34,10 +41,7 @@ export const DEFAULT_CHECKOUT_SESSION_TTL_HOURS = 24;
 export const MAX_WRITE_ATTEMPTS = 60;
 
 export interface CheckoutSessionService {
-  create(
-    ctx: RequestContext,
-    input?: CreateCheckoutSessionInput,
-  ): Promise<Result<CheckoutSession>>;
+  create(ctx: RequestContext, input?: CreateCheckoutSessionInput): Promise<Result<CheckoutSession>>;
   get(ctx: RequestContext, id: string): Promise<Result<CheckoutSession>>;
   /** Every field present replaces the session's; derived fields are recomputed. */
   update(
@@ -309,7 +313,10 @@ export function createCheckoutSessionService(deps: CheckoutSessionDeps): Checkou
         expiresAt: new Date(now.getTime() + ttlMs),
         version: 1,
       };
-      const built = await applyCommand(ctx.tenantId, empty, { ...command, currency: empty.currency });
+      const built = await applyCommand(ctx.tenantId, empty, {
+        ...command,
+        currency: empty.currency,
+      });
       if (!built.ok) return built;
       await deps.store.insert(built.value);
       return built;
