@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { sweepExpiredCheckoutSessions } from './app/checkout-sessions/sweep.ts';
 import { expireDueSessions } from './app/order-sessions/expire-sessions.ts';
 import { DEFAULT_RELAY, relayOutbox } from './app/outbox/relay.ts';
 import {
@@ -6,6 +7,7 @@ import {
   runPaymentExpiry,
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
+import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { relayOptions, startService } from './service.ts';
 import { createSink } from './sinks/index.ts';
@@ -18,7 +20,12 @@ const USAGE = `usage: ordersession <command>
   seed-demo        fill the demo tenant's catalog and exit
   expire --once    expire every overdue order session and payment window, once, and exit
   relay --once     relay every deliverable outbox event to OUTBOX_SINK, once, and exit
-  relay --unpark   put parked (dead-lettered) outbox events back in line`;
+  relay --unpark   put parked (dead-lettered) outbox events back in line
+  import <folder> --tenant <id> [--currency USD]
+                   load a merchant data set (CSV: products, inventory, discounts, promotions,
+                   shipping_rates, customers, addresses); run again to update
+  dynamodb create-table
+                   create DYNAMODB_TABLE for agent checkout sessions, with TTL on`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -100,6 +107,8 @@ async function main(): Promise<void> {
       once: { type: 'boolean', default: false },
       unpark: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
+      tenant: { type: 'string' },
+      currency: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -144,6 +153,10 @@ async function main(): Promise<void> {
         { gatewayKey: 'unused-by-expire' },
       );
       const expired = await expireDueSessions(system.sessionRepository, system.clock);
+      const checkouts = await sweepExpiredCheckoutSessions(
+        system.checkoutSessionStore,
+        system.clock,
+      );
       const payments = await runPaymentExpiry(system.payments, system.clock, {
         ...DEFAULT_PAYMENT_EXPIRY,
         warnBeforeMinutes: system.config.paymentExpiringWarningMinutes,
@@ -151,12 +164,17 @@ async function main(): Promise<void> {
       await system.close();
       process.stdout.write(
         `expired ${expired} order session(s) and ${payments.expired} payment window(s); ` +
+          `deleted ${checkouts} expired checkout session(s); ` +
           `warned ${payments.warned} window(s) closing soon\n`,
       );
       return;
     }
     case 'relay':
       return relay(values);
+    case 'import':
+      return importCommand(positionals[1], values);
+    case 'dynamodb':
+      return dynamodbCommand(positionals[1]);
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;
