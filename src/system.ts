@@ -291,6 +291,7 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
       now: () => system.clock.now(),
     },
     rateLimits: limitsOrNone(system.config.rateLimits),
+    merchantData: system.merchantData,
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
   });
