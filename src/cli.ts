@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEMO_PRODUCTS } from './app/seed-demo.ts';
+import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { applyEnvFile } from './env-file.ts';
 import { type MaintenanceCommand, runMaintenance } from './maintenance.ts';
@@ -15,7 +16,12 @@ const USAGE = `usage: ordersession <command>
   seed-demo        fill the demo tenant's catalog and exit
   expire --once    expire every overdue order session and payment window, once, and exit
   relay --once     relay every deliverable outbox event to OUTBOX_SINK, once, and exit
-  relay --unpark   put parked (dead-lettered) outbox events back in line`;
+  relay --unpark   put parked (dead-lettered) outbox events back in line
+  import <folder> --tenant <id> [--currency USD]
+                   load a merchant data set (CSV: products, inventory, discounts, promotions,
+                   shipping_rates, customers, addresses); run again to update
+  dynamodb create-table
+                   create DYNAMODB_TABLE for agent checkout sessions, with TTL on`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -73,6 +79,8 @@ async function main(): Promise<void> {
       once: { type: 'boolean', default: false },
       unpark: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
+      tenant: { type: 'string' },
+      currency: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -105,6 +113,10 @@ async function main(): Promise<void> {
       }
       return maintenance(values.unpark ? 'unpark' : 'relay');
     }
+    case 'import':
+      return importCommand(positionals[1], values);
+    case 'dynamodb':
+      return dynamodbCommand(positionals[1]);
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;

@@ -132,6 +132,13 @@ const environment = z.object({
     .trim()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  // Agent checkout sessions
+  CHECKOUT_SESSION_STORE: z.enum(['sql', 'dynamodb']).default('sql'),
+  DYNAMODB_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name')
+    .default('ordersession-checkout-sessions'),
+  CHECKOUT_SESSION_TTL_HOURS: integer(1, 24 * 30, 24),
 });
 
 export interface Config {
@@ -184,6 +191,8 @@ export interface Config {
   httpTimeouts: { requestMs: number; headersMs: number };
   /** Shared state of several instances (rate limits, service-call nonces); unset: per instance and the database. */
   redisUrl: string | undefined;
+  /** Agent checkout sessions: where they live and how long they last after their last change. */
+  checkoutSessions: { store: 'sql' | 'dynamodb'; dynamodbTable: string; ttlHours: number };
 }
 
 export interface OutboxConfig {
@@ -292,5 +301,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdown: { graceMs: e.SHUTDOWN_GRACE_MS, delayMs: e.SHUTDOWN_DELAY_MS },
     httpTimeouts: { requestMs: e.REQUEST_TIMEOUT_MS, headersMs: e.HEADERS_TIMEOUT_MS },
     redisUrl: e.REDIS_URL,
+    checkoutSessions: {
+      store: e.CHECKOUT_SESSION_STORE,
+      dynamodbTable: e.DYNAMODB_TABLE,
+      ttlHours: e.CHECKOUT_SESSION_TTL_HOURS,
+    },
   };
 }

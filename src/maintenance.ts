@@ -1,3 +1,4 @@
+import { sweepExpiredCheckoutSessions } from './app/checkout-sessions/sweep.ts';
 import { expireDueSessions } from './app/order-sessions/expire-sessions.ts';
 import { DEFAULT_RELAY, relayOutbox } from './app/outbox/relay.ts';
 import {
@@ -32,12 +33,14 @@ export async function runMaintenance(system: System, command: MaintenanceCommand
     }
     case 'expire': {
       const expired = await expireDueSessions(system.sessionRepository, clock);
+      const checkouts = await sweepExpiredCheckoutSessions(system.checkoutSessionStore, clock);
       const payments = await runPaymentExpiry(system.payments, clock, {
         ...DEFAULT_PAYMENT_EXPIRY,
         warnBeforeMinutes: config.paymentExpiringWarningMinutes,
       });
       return (
         `expired ${expired} order session(s) and ${payments.expired} payment window(s); ` +
+        `deleted ${checkouts} expired checkout session(s); ` +
         `warned ${payments.warned} window(s) closing soon`
       );
     }

@@ -7,6 +7,15 @@ import { type Logger, pino } from 'pino';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
+import {
+  createMerchantDataService,
+  type MerchantDataService,
+} from './app/checkout-sessions/merchant-data.ts';
+import type { CheckoutSessionStore } from './app/checkout-sessions/ports.ts';
+import {
+  type CheckoutSessionService,
+  createCheckoutSessionService,
+} from './app/checkout-sessions/service.ts';
 import { createIdempotency, type Idempotency } from './app/idempotency/run-idempotent.ts';
 import {
   createOrderSessionService,
@@ -31,11 +40,14 @@ import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createExternalProvider } from './providers/external.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
+import { createSandboxCharger } from './providers/sandbox-charger.ts';
 import { type DataDirLock, lockDataDir } from './store/data-dir-lock.ts';
+import { createDynamoCheckoutSessionStore } from './store/dynamodb/checkout-session.store.ts';
 import { openRedis } from './store/redis/connection.ts';
 import { createRedisServiceNonceStore } from './store/redis/service-nonce.store.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
+import { createSqlCheckoutSessionStore } from './store/sql/checkout-session.store.ts';
 import {
   migrateToLatest,
   openEmbedded,
@@ -44,6 +56,7 @@ import {
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
+import { createSqlMerchantDataRepository } from './store/sql/merchant-data.repository.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderChangeStore } from './store/sql/order-change.store.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
@@ -83,6 +96,10 @@ export interface System {
   redis: Redis | undefined;
   /** Nonces of signed service calls: in Redis when there is one, else in the database. */
   serviceNonces: ServiceNonceStore;
+  /** Agent checkout sessions (issue #11): the use cases, their store, the merchant data admin. */
+  checkoutSessions: CheckoutSessionService;
+  checkoutSessionStore: CheckoutSessionStore;
+  merchantData: MerchantDataService;
   close(): Promise<void>;
   /** The embedded store's data folder lock, held by this process; none on PostgreSQL. */
   dataDirLock: DataDirLock | undefined;
@@ -152,6 +169,8 @@ export async function openSystem(
     command?: string;
     /** A Redis connection the caller owns (and closes); else one is opened for REDIS_URL. */
     redis?: Redis;
+    /** Tests hand in a store of their own (DynamoDB on a local server, say). */
+    checkoutSessionStore?: CheckoutSessionStore;
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -199,15 +218,42 @@ export async function openSystem(
     paymentMethods: config.paymentMethods,
     paymentWindow: config.paymentWindow,
   });
-  const placeOrder: PlaceOrder = async (ctx, input, metadata) => {
-    const result = await placeOrderUncounted(ctx, input, metadata);
+  const placeOrder: PlaceOrder = async (ctx, input, metadata, overrides) => {
+    const result = await placeOrderUncounted(ctx, input, metadata, overrides);
     if (result.ok && !result.value.replayed) {
       for (const order of result.value.orders)
         metrics.ordersPlaced.inc({ source: order.orderSource });
     }
     return result;
   };
+  const merchantData = createSqlMerchantDataRepository(store.db);
+  const checkoutSessionStore =
+    options.checkoutSessionStore ??
+    (config.checkoutSessions.store === 'dynamodb'
+      ? createDynamoCheckoutSessionStore({
+          tableName: config.checkoutSessions.dynamodbTable,
+          ttlHours: config.checkoutSessions.ttlHours,
+        })
+      : createSqlCheckoutSessionStore(store.db));
+  const checkoutSessions = createCheckoutSessionService({
+    store: checkoutSessionStore,
+    catalog: merchantData,
+    clock,
+    newId: newTimeOrderedId,
+    ttlHours: config.checkoutSessions.ttlHours,
+    completion: {
+      placeOrder,
+      payments,
+      provider,
+      charger: createSandboxCharger(),
+      orders: orderRepository,
+      newId: newTimeOrderedId,
+    },
+  });
   return {
+    checkoutSessions,
+    checkoutSessionStore,
+    merchantData: createMerchantDataService(merchantData, { clock }),
     config,
     store,
     clock,
@@ -323,6 +369,7 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     },
     rateLimits: limitsOrNone(system.config.rateLimits),
     rateLimitRedis: system.redis,
+    merchantData: system.merchantData,
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
     idempotency: system.idempotency,

@@ -48,6 +48,17 @@ export const ERROR_MESSAGES = {
   HEADERS_TOO_LARGE: 'The request line and headers are over 16 KB.',
   REQUEST_TIMEOUT: 'The request did not arrive in time.',
   REQUEST_REPLAYED: 'This signed request was already received.',
+  // Agent checkout sessions
+  CHECKOUT_SESSION_NOT_FOUND: 'No such checkout session (or it has expired).',
+  CHECKOUT_SESSION_LOCKED:
+    'Orders were placed for this checkout session; only its payment can change.',
+  FULFILLMENT_NOT_SELECTED: 'Fulfillment address and option must be selected',
+  PAYMENT_DECLINED: 'The payment was declined.',
+  PAYMENT_FRAUD_SUSPECTED: 'The payment was refused as suspected fraud.',
+  SHIPPING_RATE_NOT_FOUND: 'No such shipping rate.',
+  PROMOTION_NOT_FOUND: 'No such promotion.',
+  BUYER_NOT_FOUND: 'No such buyer.',
+  BUYER_EMAIL_TAKEN: 'Another buyer of the tenant has that e-mail address.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { CatalogService } from '../app/catalog/service.ts';
 import type { PlaceOrder } from '../app/checkout/place-order.ts';
 import type { SubmitSession } from '../app/checkout/submit-session.ts';
+import type { MerchantDataService } from '../app/checkout-sessions/merchant-data.ts';
 import type { Idempotency } from '../app/idempotency/run-idempotent.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
@@ -19,6 +20,7 @@ import { installDrain } from './drain.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installIdempotency } from './idempotency.ts';
+import { merchantDataRoutes } from './merchant-data.routes.ts';
 import { installMetrics, type Metrics } from './metrics.ts';
 import { orderLifecycleRoutes } from './order-lifecycle.routes.ts';
 import { orderRoutes } from './orders.routes.ts';
@@ -59,6 +61,8 @@ export interface ServerDeps {
   idempotency?: Idempotency;
   /** How long a client may take to send a request (default: 30 s, headers 10 s). */
   timeouts?: HttpTimeouts;
+  /** Agent checkout sessions' shipping rates, promotions and address book (admin API). */
+  merchantData?: MerchantDataService;
 }
 
 /**
@@ -173,6 +177,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await api.register(paymentRoutes, {
         paymentWindow: deps.paymentWindow,
       });
+      if (deps.merchantData)
+        await api.register(merchantDataRoutes, { merchantData: deps.merchantData });
     },
     { prefix: '/api' },
   );
