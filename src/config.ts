@@ -103,6 +103,8 @@ const environment = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+  ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAY_LINK_TTL_HOURS: integer(1, 24 * 90, 72),
 });
 
 export interface Config {
@@ -140,6 +142,10 @@ export interface Config {
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
   outbox: OutboxConfig;
+  /** The operator console's sign-in key; unset: generated and kept in the data folder. */
+  adminKey: string | undefined;
+  /** How long a buyer's payment page link stays valid. */
+  payLinkTtlHours: number;
 }
 
 export interface OutboxConfig {
@@ -236,5 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
     },
+    adminKey: e.ADMIN_KEY,
+    payLinkTtlHours: e.PAY_LINK_TTL_HOURS,
   };
 }

@@ -6,6 +6,7 @@ import { type Logger, pino } from 'pino';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
+import { createOperatorQueries, type OperatorQueries } from './app/operator/queries.ts';
 import {
   createOrderSessionService,
   type OrderSessionService,
@@ -14,6 +15,9 @@ import { createOrderLifecycle, type OrderLifecycle } from './app/orders/lifecycl
 import { createOrderQueries, type OrderQueries } from './app/orders/queries.ts';
 import type { OrderReadRepository } from './app/orders/repository.ts';
 import type { OutboxStore } from './app/outbox/ports.ts';
+import { type BuyerPage, createBuyerPage } from './app/payments/buyer-page.ts';
+import { withBuyerPage } from './app/payments/buyer-page-provider.ts';
+import { createPayLinks, derivePayLinkSecret, type PayLinks } from './app/payments/pay-link.ts';
 import { createPaymentWindow, type PaymentWindow } from './app/payments/payment-window.ts';
 import type { PaymentStore } from './app/payments/ports.ts';
 import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
@@ -36,6 +40,7 @@ import {
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
+import { createSqlOperatorStore } from './store/sql/operator.store.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderChangeStore } from './store/sql/order-change.store.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
@@ -43,6 +48,7 @@ import { countOutboxBacklog } from './store/sql/outbox.repository.ts';
 import { createSqlOutboxStore } from './store/sql/outbox-relay.store.ts';
 import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
+import type { WebDeps } from './web/plugin.tsx';
 
 /**
  * The composition root: the one place that picks the store and wires adapters into use cases.
@@ -69,6 +75,11 @@ export interface System {
   metrics: Metrics;
   outbox: OutboxStore;
   gatewayKey: string;
+  /** Web pages: the buyer's payment page and the operator console. */
+  payLinks: PayLinks;
+  buyerPage: BuyerPage;
+  operator: OperatorQueries;
+  adminKey: string;
   close(): Promise<void>;
 }
 
@@ -102,6 +113,7 @@ export async function openSystem(
     logger?: Logger;
     gatewayKey?: string;
     webhookSecret?: string;
+    adminKey?: string;
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -125,11 +137,17 @@ export async function openSystem(
     paymentMethods: config.paymentMethods,
   });
   const payments = createSqlPaymentStore(store.db);
-  const provider = createSandboxProvider(config.publicBaseUrl);
-  const orderRepository = createSqlOrderRepository(store.db);
   const webhookSecret =
     options.webhookSecret ??
     resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret);
+  // Buyers are handed our payment page (/pay/…), which leads on to the provider's.
+  const payLinks = createPayLinks({
+    secret: derivePayLinkSecret(webhookSecret),
+    baseUrl: config.publicBaseUrl,
+    ttlHours: config.payLinkTtlHours,
+  });
+  const provider = withBuyerPage(createSandboxProvider(config.publicBaseUrl), payLinks, clock);
+  const orderRepository = createSqlOrderRepository(store.db);
   const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(store.db) });
   const placeOrderUncounted = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
@@ -148,6 +166,13 @@ export async function openSystem(
     }
     return result;
   };
+  const paymentWindow = createPaymentWindow({
+    orders: orderRepository,
+    payments,
+    provider,
+    clock,
+    newId: newTimeOrderedId,
+  });
   return {
     config,
     store,
@@ -167,13 +192,7 @@ export async function openSystem(
     orders: createOrderQueries(orderRepository),
     orderRepository,
     payments,
-    paymentWindow: createPaymentWindow({
-      orders: orderRepository,
-      payments,
-      provider,
-      clock,
-      newId: newTimeOrderedId,
-    }),
+    paymentWindow,
     receiveWebhook: async (rawBody, signature) => {
       const received = await receivePaymentWebhook(
         {
@@ -200,6 +219,16 @@ export async function openSystem(
     webhookSecret,
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
+    payLinks,
+    buyerPage: createBuyerPage({
+      orders: orderRepository,
+      payments,
+      paymentWindow,
+      provider,
+      clock,
+    }),
+    operator: createOperatorQueries(createSqlOperatorStore(store.db), { clock }),
+    adminKey: options.adminKey ?? resolveSecret(config, 'admin-key', config.adminKey),
     close: () => store.close(),
   };
 }
@@ -231,6 +260,8 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
       clock: system.clock,
       newId: newTimeOrderedId,
       webhookSecret: system.webhookSecret,
+      returnTo: (tenantId, orderId) =>
+        `/pay/${orderId}?t=${system.payLinks.token(tenantId, orderId, system.clock.now())}`,
     },
     lifecycle: system.lifecycle,
     metrics: system.metrics,
@@ -247,5 +278,30 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     rateLimits: limitsOrNone(system.config.rateLimits),
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
+    web: webDeps(system),
   });
+}
+
+function webDeps(system: System): WebDeps {
+  const limits = limitsOrNone(system.config.rateLimits);
+  return {
+    pay: {
+      buyerPage: system.buyerPage,
+      payLinks: system.payLinks,
+      clock: system.clock,
+      retryRateLimit: limits ? { max: limits.retriesPerMinute, timeWindow: 60_000 } : undefined,
+    },
+    admin: {
+      adminKey: system.adminKey,
+      defaultTenantId: system.config.defaultTenantId,
+      secureCookies: system.config.publicBaseUrl.startsWith('https://'),
+      clock: system.clock,
+      orders: system.orders,
+      lifecycle: system.lifecycle,
+      paymentWindow: system.paymentWindow,
+      catalog: system.catalog,
+      pricing: system.pricing,
+      operator: system.operator,
+    },
+  };
 }

@@ -41,6 +41,7 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: 'Too many requests; slow down.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
+  EVENT_NOT_PARKED: 'No such parked outbox event.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

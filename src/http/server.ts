@@ -19,6 +19,7 @@ import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
+import { type WebDeps, webPlugin } from '../web/plugin.tsx';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -53,6 +54,8 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /** Request logs go here; none when absent (tests). */
   logger?: FastifyBaseLogger;
+  /** The buyer's payment page and the operator console; absent: no web pages. */
+  web?: WebDeps;
 }
 
 /**
@@ -135,6 +138,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(webhookRoutes, { prefix: '/api', receive: deps.receiveWebhook });
   await app.register(sandboxRoutes, deps.sandbox);
+  if (deps.web) await app.register(webPlugin, deps.web);
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);
