@@ -11,6 +11,7 @@ import { relayOptions, startService } from './service.ts';
 import { createSink } from './sinks/index.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { openSystem, resolveSecret } from './system.ts';
+import { webBanner } from './web/banner.ts';
 
 const USAGE = `usage: ordersession <command>
   serve            start the HTTP server and the background workers (the default)
@@ -25,6 +26,7 @@ async function serve(): Promise<void> {
   const service = await startService(config);
   const { system } = service;
   printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
+  process.stdout.write(webBanner(config.publicBaseUrl, system.adminKey, !config.adminKey));
   const shutdown = (signal: string) => {
     system.logger.info({ signal }, 'shutting down: finishing requests in flight');
     service.stop().then(

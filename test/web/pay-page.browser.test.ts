@@ -164,13 +164,21 @@ describeInBrowser('buyer payment page in Chromium', (browser: () => Browser) => 
     it('speaks Vietnamese when the browser asks for vi', async () => {
       const order = await newOrder();
       await context.close();
-      context = await browser().newContext({ locale: 'vi-VN' });
+      // On a phone's screen: the page must fit its width.
+      context = await browser().newContext({
+        locale: 'vi-VN',
+        viewport: { width: 390, height: 844 },
+      });
       page = await context.newPage();
       await page.goto(order.url);
       expect(await page.getAttribute('html', 'lang')).toBe('vi');
       expect(await page.locator('#state-message').textContent()).toBe('Đang chờ bạn thanh toán.');
       expect(await page.locator('#pay').textContent()).toContain('Thanh toán');
       expect(await page.locator('#attempts').textContent()).toContain('Lần thử 1/3');
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
       await expectAccessible(page);
     });
   });
