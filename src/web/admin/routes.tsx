@@ -96,26 +96,32 @@ export const adminRoutes: FastifyPluginAsync<AdminDeps> = async (app, deps) => {
       ),
   );
 
-  app.post('/admin/login', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const key = field(request.body, 'key');
-    const tenant = field(request.body, 'tenant') || deps.defaultTenantId;
-    if (!keyMatches(deps.adminKey, key) || !isTenantId(tenant)) {
-      reply.code(401);
-      return html(
-        reply,
-        renderPage(
-          <LoginPage
-            csrf={reply.generateCsrf()}
-            defaultTenant={isTenantId(tenant) ? tenant : deps.defaultTenantId}
-            next={safeNext(field(request.body, 'next'))}
-            problem="Wrong admin key (or tenant id)."
-          />,
-        ),
-      );
-    }
-    startSession(reply, tenant, now(), deps.secureCookies);
-    return reply.redirect(safeNext(field(request.body, 'next')), 303);
-  });
+  // A key guessed by trial gets 20 tries a minute per address.
+  const loginLimit = { rateLimit: { max: 20, timeWindow: 60_000 } };
+  app.post(
+    '/admin/login',
+    { preHandler: app.csrfProtection, config: loginLimit },
+    async (request, reply) => {
+      const key = field(request.body, 'key');
+      const tenant = field(request.body, 'tenant') || deps.defaultTenantId;
+      if (!keyMatches(deps.adminKey, key) || !isTenantId(tenant)) {
+        reply.code(401);
+        return html(
+          reply,
+          renderPage(
+            <LoginPage
+              csrf={reply.generateCsrf()}
+              defaultTenant={isTenantId(tenant) ? tenant : deps.defaultTenantId}
+              next={safeNext(field(request.body, 'next'))}
+              problem="Wrong admin key (or tenant id)."
+            />,
+          ),
+        );
+      }
+      startSession(reply, tenant, now(), deps.secureCookies);
+      return reply.redirect(safeNext(field(request.body, 'next')), 303);
+    },
+  );
 
   await app.register(async (signedIn) => {
     signedIn.addHook('onRequest', async (request, reply) => {
