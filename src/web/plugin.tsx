@@ -32,6 +32,10 @@ const SECURITY_HEADERS = {
 
 /** The pages a person uses: the buyer's payment page and the operator console. */
 export const webPlugin: FastifyPluginAsync<WebDeps> = async (app, deps) => {
+  // Pages, not API: kept out of the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
   await app.register(fastifyStatic, { root: STATIC_ROOT, prefix: '/static/' });
   await app.register(fastifyCookie, { secret: cookieSecret(deps.admin.adminKey) });
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });

@@ -5,6 +5,7 @@
   const root = document.getElementById('pay-page');
   if (!root) return;
   const POLL_MS = 1500;
+  const FINAL = ['paid', 'expired', 'cancelled'];
   let remainingMs = 0;
   let syncedAt = performance.now();
   let version = '';
@@ -40,7 +41,8 @@
     } catch {
       // Offline for a moment: keep counting, try again at the next tick.
     }
-    setTimeout(poll, POLL_MS);
+    // Paid, expired and cancelled are final: nothing left to watch.
+    if (!FINAL.includes(document.getElementById('panel')?.dataset.state)) setTimeout(poll, POLL_MS);
   }
 
   sync(root.dataset.serverNow, root.dataset.expiresAt);
