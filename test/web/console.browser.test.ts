@@ -189,6 +189,20 @@ describeInBrowser('operator console in Chromium', (browser: () => Browser) => {
       });
       expect(forged.status()).toBe(409);
       expect(await forged.text()).toContain('INVALID_TRANSITION');
+      // The same from the page itself, with a button added by hand.
+      await page.evaluate(() => {
+        const button = document.createElement('button');
+        Object.assign(button, { type: 'submit', name: 'newStatus', value: 'delivered' });
+        button.textContent = 'Forged';
+        document.querySelector('#status-form .actions')?.append(button);
+      });
+      const [refused] = await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('button', { name: 'Forged' }).click(),
+      ]);
+      expect(refused?.status()).toBe(409);
+      expect(await page.getByRole('alert').textContent()).toContain('INVALID_TRANSITION');
+      await expectAccessible(page);
       expect(await orderStatus(h.system.store.db, tenant, orderId)).toBe('awaiting_payment');
     });
 
@@ -207,6 +221,19 @@ describeInBrowser('operator console in Chromium', (browser: () => Browser) => {
         const answer = await post(`/admin/orders/${orderId}/status`, form);
         expect(answer.status(), JSON.stringify(form)).toBe(403);
       }
+      // A form whose token was taken out, sent by the browser: the refusal is a page.
+      await page.evaluate(() =>
+        document.querySelector('#status-form input[name="_csrf"]')?.remove(),
+      );
+      const [refused] = await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('button', { name: 'Mark cancelled' }).click(),
+      ]);
+      expect(refused?.status()).toBe(403);
+      expect(await page.locator('#error-page h1').textContent()).toContain(
+        'did not come from this site',
+      );
+      await expectAccessible(page);
       expect((await post(`/admin/products/${variant.id}/stock`, { onHand: '3' })).status()).toBe(
         403,
       );
