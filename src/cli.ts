@@ -9,6 +9,7 @@ import { startService } from './service.ts';
 import { stopOnSignals } from './shutdown.ts';
 import { DataDirLockedError, liveOwner } from './store/data-dir-lock.ts';
 import { openSystem } from './system.ts';
+import { webBanner } from './web/banner.ts';
 
 const USAGE = `usage: ordersession <command>
   serve            start the HTTP server and the background workers (the default)
@@ -28,6 +29,7 @@ async function serve(): Promise<void> {
   const service = await startService(config);
   const { system } = service;
   printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
+  process.stdout.write(webBanner(config.publicBaseUrl, system.adminKey, !config.adminKey));
   stopOnSignals(service, config.shutdown.graceMs);
 }
 

@@ -139,6 +139,8 @@ const environment = z.object({
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name')
     .default('ordersession-checkout-sessions'),
   CHECKOUT_SESSION_TTL_HOURS: integer(1, 24 * 30, 24),
+  ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAY_LINK_TTL_HOURS: integer(1, 24 * 90, 72),
 });
 
 export interface Config {
@@ -193,6 +195,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Agent checkout sessions: where they live and how long they last after their last change. */
   checkoutSessions: { store: 'sql' | 'dynamodb'; dynamodbTable: string; ttlHours: number };
+  /** The operator console's sign-in key; unset: generated and kept in the data folder. */
+  adminKey: string | undefined;
+  /** How long a buyer's payment page link stays valid. */
+  payLinkTtlHours: number;
 }
 
 export interface OutboxConfig {
@@ -306,5 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dynamodbTable: e.DYNAMODB_TABLE,
       ttlHours: e.CHECKOUT_SESSION_TTL_HOURS,
     },
+    adminKey: e.ADMIN_KEY,
+    payLinkTtlHours: e.PAY_LINK_TTL_HOURS,
   };
 }

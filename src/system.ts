@@ -17,6 +17,7 @@ import {
   createCheckoutSessionService,
 } from './app/checkout-sessions/service.ts';
 import { createIdempotency, type Idempotency } from './app/idempotency/run-idempotent.ts';
+import { createOperatorQueries, type OperatorQueries } from './app/operator/queries.ts';
 import {
   createOrderSessionService,
   type OrderSessionService,
@@ -25,6 +26,9 @@ import { createOrderLifecycle, type OrderLifecycle } from './app/orders/lifecycl
 import { createOrderQueries, type OrderQueries } from './app/orders/queries.ts';
 import type { OrderReadRepository } from './app/orders/repository.ts';
 import type { OutboxStore } from './app/outbox/ports.ts';
+import { type BuyerPage, createBuyerPage } from './app/payments/buyer-page.ts';
+import { withBuyerPage } from './app/payments/buyer-page-provider.ts';
+import { createPayLinks, derivePayLinkSecret, type PayLinks } from './app/payments/pay-link.ts';
 import { createPaymentWindow, type PaymentWindow } from './app/payments/payment-window.ts';
 import type { PaymentStore } from './app/payments/ports.ts';
 import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
@@ -57,6 +61,7 @@ import {
   type SqlStore,
 } from './store/sql/database.ts';
 import { createSqlMerchantDataRepository } from './store/sql/merchant-data.repository.ts';
+import { createSqlOperatorStore } from './store/sql/operator.store.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderChangeStore } from './store/sql/order-change.store.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
@@ -66,6 +71,7 @@ import { createSqlPaymentStore } from './store/sql/payment.store.ts';
 import { createSqlPricingRepository } from './store/sql/pricing.repository.ts';
 import { createSqlIdempotencyStore } from './store/sql/request-idempotency.store.ts';
 import { createSqlServiceNonceStore } from './store/sql/service-nonce.store.ts';
+import type { WebDeps } from './web/plugin.tsx';
 
 /**
  * The composition root: the one place that picks the store and wires adapters into use cases.
@@ -100,6 +106,11 @@ export interface System {
   checkoutSessions: CheckoutSessionService;
   checkoutSessionStore: CheckoutSessionStore;
   merchantData: MerchantDataService;
+  /** Web pages: the buyer's payment page and the operator console. */
+  payLinks: PayLinks;
+  buyerPage: BuyerPage;
+  operator: OperatorQueries;
+  adminKey: string;
   close(): Promise<void>;
   /** The embedded store's data folder lock, held by this process; none on PostgreSQL. */
   dataDirLock: DataDirLock | undefined;
@@ -171,6 +182,7 @@ export async function openSystem(
     redis?: Redis;
     /** Tests hand in a store of their own (DynamoDB on a local server, say). */
     checkoutSessionStore?: CheckoutSessionStore;
+    adminKey?: string;
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -201,13 +213,21 @@ export async function openSystem(
     paymentMethods: config.paymentMethods,
   });
   const payments = createSqlPaymentStore(store.db);
-  const provider = config.sandboxPayments
-    ? createSandboxProvider(config.publicBaseUrl)
-    : createExternalProvider();
-  const orderRepository = createSqlOrderRepository(store.db);
   const webhookSecret =
     options.webhookSecret ??
     resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret, newWebhookSecret);
+  // Buyers are handed our payment page (/pay/…), which leads on to the provider's.
+  const payLinks = createPayLinks({
+    secret: derivePayLinkSecret(webhookSecret),
+    baseUrl: config.publicBaseUrl,
+    ttlHours: config.payLinkTtlHours,
+  });
+  // Without the sandbox, payments are confirmed only by the merchant's provider integration,
+  // which hands out its own payment links.
+  const provider = config.sandboxPayments
+    ? withBuyerPage(createSandboxProvider(config.publicBaseUrl), payLinks, clock)
+    : createExternalProvider();
+  const orderRepository = createSqlOrderRepository(store.db);
   const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(store.db) });
   const placeOrderUncounted = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
@@ -250,6 +270,13 @@ export async function openSystem(
       newId: newTimeOrderedId,
     },
   });
+  const paymentWindow = createPaymentWindow({
+    orders: orderRepository,
+    payments,
+    provider,
+    clock,
+    newId: newTimeOrderedId,
+  });
   return {
     checkoutSessions,
     checkoutSessionStore,
@@ -272,13 +299,7 @@ export async function openSystem(
     orders: createOrderQueries(orderRepository),
     orderRepository,
     payments,
-    paymentWindow: createPaymentWindow({
-      orders: orderRepository,
-      payments,
-      provider,
-      clock,
-      newId: newTimeOrderedId,
-    }),
+    paymentWindow,
     receiveWebhook: async (rawBody, signature) => {
       const received = await receivePaymentWebhook(
         {
@@ -315,6 +336,16 @@ export async function openSystem(
       : createSqlServiceNonceStore(store.db),
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
+    payLinks,
+    buyerPage: createBuyerPage({
+      orders: orderRepository,
+      payments,
+      paymentWindow,
+      provider,
+      clock,
+    }),
+    operator: createOperatorQueries(createSqlOperatorStore(store.db), { clock }),
+    adminKey: options.adminKey ?? resolveSecret(config, 'admin-key', config.adminKey),
     close: async () => {
       if (ownRedis) await redis?.quit();
       await store.close();
@@ -351,6 +382,8 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
             clock: system.clock,
             newId: newTimeOrderedId,
             webhookSecret: system.webhookSecret,
+            returnTo: (tenantId: string, orderId: string) =>
+              `/pay/${orderId}?t=${system.payLinks.token(tenantId, orderId, system.clock.now())}`,
           },
         }
       : {}),
@@ -374,5 +407,30 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     ...(logger ? { logger } : {}),
     idempotency: system.idempotency,
     timeouts: system.config.httpTimeouts,
+    web: webDeps(system),
   });
+}
+
+function webDeps(system: System): WebDeps {
+  const limits = limitsOrNone(system.config.rateLimits);
+  return {
+    pay: {
+      buyerPage: system.buyerPage,
+      payLinks: system.payLinks,
+      clock: system.clock,
+      retryRateLimit: limits ? { max: limits.retriesPerMinute, timeWindow: 60_000 } : undefined,
+    },
+    admin: {
+      adminKey: system.adminKey,
+      defaultTenantId: system.config.defaultTenantId,
+      secureCookies: system.config.publicBaseUrl.startsWith('https://'),
+      clock: system.clock,
+      orders: system.orders,
+      lifecycle: system.lifecycle,
+      paymentWindow: system.paymentWindow,
+      catalog: system.catalog,
+      pricing: system.pricing,
+      operator: system.operator,
+    },
+  };
 }

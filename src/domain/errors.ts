@@ -59,6 +59,7 @@ export const ERROR_MESSAGES = {
   PROMOTION_NOT_FOUND: 'No such promotion.',
   BUYER_NOT_FOUND: 'No such buyer.',
   BUYER_EMAIL_TAKEN: 'Another buyer of the tenant has that e-mail address.',
+  EVENT_NOT_PARKED: 'No such parked outbox event.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -56,4 +56,5 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   PROMOTION_NOT_FOUND: 404,
   BUYER_NOT_FOUND: 404,
   BUYER_EMAIL_TAKEN: 409,
+  EVENT_NOT_PARKED: 404,
 };

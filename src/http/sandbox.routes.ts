@@ -5,7 +5,8 @@ import { viewSession } from '../app/payments/payment-window.ts';
 import type { PaymentStore } from '../app/payments/ports.ts';
 import type { Clock, IdGenerator } from '../app/ports.ts';
 import { sandboxWebhook } from '../providers/sandbox.ts';
-import { sandboxPage } from './sandbox.page.ts';
+import { pickLocale } from '../web/i18n.ts';
+import { sandboxPage } from '../web/sandbox.views.tsx';
 
 export interface SandboxDeps {
   payments: PaymentStore;
@@ -13,6 +14,8 @@ export interface SandboxDeps {
   clock: Clock;
   newId: IdGenerator;
   webhookSecret: string;
+  /** The buyer's order page (a path), where the page's buttons lead back; absent: this page. */
+  returnTo?: (tenantId: string, orderId: string) => string;
 }
 
 const params = z.object({
@@ -43,9 +46,12 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxDeps> = async (app, dep
         ? await deps.payments.findSessionByOrder(tenantId, payment.orderId)
         : null;
       const now = deps.clock.now();
+      const locale = pickLocale(request.headers['accept-language']);
       reply.type('text/html; charset=utf-8');
-      if (!payment || !order) return reply.code(404).send(sandboxPage({ kind: 'missing' }));
+      if (!payment || !order) return reply.code(404).send(sandboxPage({ kind: 'missing', locale }));
       return sandboxPage({
+        locale,
+        returnUrl: deps.returnTo?.(tenantId, order.id),
         kind: 'payment',
         payment,
         order,
@@ -59,12 +65,23 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxDeps> = async (app, dep
   app.post('/sandbox/pay/:tenantId/:paymentId/:outcome', {
     schema: {
       tags: ['sandbox'],
-      summary: 'Press "pay" or "fail" on the sandbox page',
-      params: params.extend({ outcome: z.enum(['succeed', 'fail']) }),
+      summary: 'Press "pay", "fail" or "cancel" on the sandbox page',
+      params: params.extend({ outcome: z.enum(['succeed', 'fail', 'cancel']) }),
       hide: true,
     },
     handler: async (request, reply) => {
       const { tenantId, paymentId, outcome } = request.params;
+      const back = async () => {
+        const payment = deps.returnTo ? await deps.payments.findPayment(tenantId, paymentId) : null;
+        return reply.redirect(
+          payment && deps.returnTo
+            ? deps.returnTo(tenantId, payment.orderId)
+            : `/sandbox/pay/${encodeURIComponent(tenantId)}/${paymentId}`,
+          303,
+        );
+      };
+      // Cancel: the buyer leaves the provider's page; no outcome is reported.
+      if (outcome === 'cancel') return back();
       const { rawBody, headers } = sandboxWebhook(
         deps.webhookSecret,
         {
@@ -85,7 +102,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxDeps> = async (app, dep
         { paymentId, outcome, status: delivered.statusCode },
         'sandbox webhook delivered',
       );
-      return reply.redirect(`/sandbox/pay/${encodeURIComponent(tenantId)}/${paymentId}`, 303);
+      return back();
     },
   });
 };

@@ -14,6 +14,7 @@ import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
+import { type WebDeps, webPlugin } from '../web/plugin.tsx';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { DEFAULT_HTTP_TIMEOUTS, edgeServerOptions, type HttpTimeouts } from './client-errors.ts';
 import { installDrain } from './drain.ts';
@@ -63,6 +64,8 @@ export interface ServerDeps {
   timeouts?: HttpTimeouts;
   /** Agent checkout sessions' shipping rates, promotions and address book (admin API). */
   merchantData?: MerchantDataService;
+  /** The buyer's payment page and the operator console; absent: no web pages. */
+  web?: WebDeps;
 }
 
 /**
@@ -153,6 +156,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(webhookRoutes, { prefix: '/api', receive: deps.receiveWebhook });
   if (deps.sandbox) await app.register(sandboxRoutes, deps.sandbox);
+  if (deps.web) await app.register(webPlugin, deps.web);
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);

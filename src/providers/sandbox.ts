@@ -10,14 +10,17 @@ export const SANDBOX_PROVIDER = 'sandbox';
  * as a real gateway would.
  */
 export function createSandboxProvider(publicBaseUrl: string): PaymentProvider {
+  const pageUrl = (tenantId: string, paymentId: string) =>
+    `${publicBaseUrl}/sandbox/pay/${encodeURIComponent(tenantId)}/${paymentId}`;
   return {
     name: SANDBOX_PROVIDER,
     async createPayment(request) {
       return {
         providerPaymentId: `sbx_${request.paymentId}`,
-        paymentUrl: `${publicBaseUrl}/sandbox/pay/${encodeURIComponent(request.tenantId)}/${request.paymentId}`,
+        paymentUrl: pageUrl(request.tenantId, request.paymentId),
       };
     },
+    checkoutUrl: (payment) => pageUrl(payment.tenantId, payment.paymentId),
   };
 }
 

@@ -56,8 +56,9 @@ describeEachStore('payment window over HTTP', (store) => {
       const [payment] = placed.body.data.payments;
       expect(order?.status).toBe('awaiting_payment');
       expect(payment).toMatchObject({ orderId: order?.id, attempt: 1, status: 'pending' });
+      // The buyer is handed our payment page, signed for this order and tenant.
       expect(payment?.paymentUrl).toMatch(
-        new RegExp(`/sandbox/pay/${tenant}/${payment?.paymentId}$`),
+        new RegExp(`/pay/${order?.id}\\?t=${tenant}\\.\\d+\\.[A-Za-z0-9_-]{43}$`),
       );
       const orderId = order?.id ?? '';
 
@@ -124,7 +125,7 @@ describeEachStore('payment window over HTTP', (store) => {
       expect((await sessionRow(db(), tenant, orderId)).payment_attempts).toBe(1);
     });
 
-    it('gives a new payment URL per retry, counts remaining attempts down, then MAX_ATTEMPTS_REACHED', async () => {
+    it('gives a payment link per retry, counts remaining attempts down, then MAX_ATTEMPTS_REACHED', async () => {
       const { tenant, variant } = await shop();
       const { orderId, payment } = await placeOne(http(), tenant, BUYER, [[variant, 1]]);
       const urls = [payment.paymentUrl];
@@ -140,7 +141,8 @@ describeEachStore('payment window over HTTP', (store) => {
           payment: { attempt, status: 'pending', orderId },
         });
         expect(answer.body.data.paymentUrl).toBe(answer.body.data.payment.paymentUrl);
-        expect(urls).not.toContain(answer.body.data.paymentUrl);
+        // The link is the order's payment page, whose Pay button leads to the new attempt.
+        expect(new URL(answer.body.data.paymentUrl ?? '').pathname).toBe(`/pay/${orderId}`);
         urls.push(answer.body.data.paymentUrl);
       }
       expectError(await retry(tenant, orderId), 409, 'MAX_ATTEMPTS_REACHED');
@@ -441,7 +443,8 @@ describeEachStore('payment window over HTTP', (store) => {
 
     const failed = await sandbox(h, tenant, payment.paymentId, 'fail');
     expect(failed.statusCode).toBe(303);
-    expect(failed.headers.location).toBe(`/sandbox/pay/${tenant}/${payment.paymentId}`);
+    // Back to the buyer's payment page for the order.
+    expect(failed.headers.location).toMatch(new RegExp(`^/pay/${orderId}\\?t=${tenant}\\.`));
     expect((await paymentRows(db(), tenant, orderId))[0]?.status).toBe('failed');
     expect(await status(tenant, orderId)).toBe('awaiting_payment');
 

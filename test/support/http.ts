@@ -13,6 +13,7 @@ import { type ManualClock, manualClock } from './clock.ts';
 import { ctxFor } from './fixtures.ts';
 
 export const GATEWAY_KEY = 'test-gateway-key-0123456789abcdef';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
 /**
  * A parsed answer. `data` is meaningful on a 2xx, `error`/`message`/`details` on a 4xx: tests
@@ -85,6 +86,7 @@ export async function openHttp(
     store,
     clock,
     gatewayKey: GATEWAY_KEY,
+    adminKey: ADMIN_KEY,
     logger: pino({ level: 'silent' }),
     ...options,
   });

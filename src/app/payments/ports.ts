@@ -18,6 +18,15 @@ export interface PaymentProvider {
   createPayment(
     request: CreatePaymentRequest,
   ): Promise<{ providerPaymentId: string; paymentUrl: string | null }>;
+  /**
+   * Where the buyer pays this payment at the provider (the payment page's Pay button); null
+   * when the provider cannot say. Absent: the provider's `paymentUrl` is not reachable later.
+   */
+  checkoutUrl?(payment: {
+    tenantId: string;
+    paymentId: string;
+    providerPaymentId: string | null;
+  }): string | null;
 }
 
 /** A provider's notification, after its signature was checked. */

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Coupon } from '../../domain/pricing/coupon.ts';
 import type { CouponsTable, Database } from './tables.ts';
 
-function toCoupon(row: Selectable<CouponsTable>): Coupon {
+export function toCoupon(row: Selectable<CouponsTable>): Coupon {
   return {
     tenantId: row.tenant_id,
     code: row.code,
