@@ -75,7 +75,8 @@ describeEachStore('a shop with the sandbox off', (store) => {
     try {
       const { tenant, variant } = await shop(h);
       const placed = await placeOne(h, tenant, 'bob', [[variant, 1]]);
-      expect(placed.payment.paymentUrl).toContain(`/sandbox/pay/${tenant}/`);
+      // The buyer is handed our payment page, whose Pay button leads to the sandbox's.
+      expect(placed.payment.paymentUrl).toContain(`/pay/${placed.orderId}?t=`);
       const page = await h.app.inject({
         method: 'GET',
         url: `/sandbox/pay/${tenant}/${placed.payment.paymentId}`,
