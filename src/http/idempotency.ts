@@ -64,7 +64,9 @@ export function installIdempotency(api: FastifyInstance, idempotency: Idempotenc
       scope: `${request.ctx.userId}|${request.method} ${request.routeOptions.url}`,
       key,
     };
-    const hash = requestHash({ params: request.params, query: request.query, body: request.body });
+    // A body the route has no schema for means nothing to it (and was never checked).
+    const body = request.routeOptions.schema?.body === undefined ? undefined : request.body;
+    const hash = requestHash({ params: request.params, query: request.query, body });
     const start = await idempotency.begin(ref, hash);
     switch (start.kind) {
       case 'execute':
