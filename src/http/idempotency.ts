@@ -64,7 +64,13 @@ export function installIdempotency(api: FastifyInstance, idempotency: Idempotenc
       scope: `${request.ctx.userId}|${request.method} ${request.routeOptions.url}`,
       key,
     };
-    const hash = requestHash({ params: request.params, query: request.query, body: request.body });
+    // A body or query the route has no schema for means nothing to it (and was never checked).
+    const schema = request.routeOptions.schema;
+    const hash = requestHash({
+      params: request.params,
+      query: schema?.querystring === undefined ? undefined : request.query,
+      body: schema?.body === undefined ? undefined : request.body,
+    });
     const start = await idempotency.begin(ref, hash);
     switch (start.kind) {
       case 'execute':
