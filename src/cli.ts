@@ -6,8 +6,10 @@ import {
   runPaymentExpiry,
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
+import { DISCORD_USAGE, runDiscordCommand } from './channels/discord/cli.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { relayOptions, startService } from './service.ts';
+import { withDiscordSink } from './sinks/discord.ts';
 import { createSink } from './sinks/index.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { openSystem, resolveSecret } from './system.ts';
@@ -18,7 +20,8 @@ const USAGE = `usage: ordersession <command>
   seed-demo        fill the demo tenant's catalog and exit
   expire --once    expire every overdue order session and payment window, once, and exit
   relay --once     relay every deliverable outbox event to OUTBOX_SINK, once, and exit
-  relay --unpark   put parked (dead-lettered) outbox events back in line`;
+  relay --unpark   put parked (dead-lettered) outbox events back in line
+${DISCORD_USAGE}`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -72,10 +75,13 @@ async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void>
       process.stdout.write(`put ${unparked} parked outbox event(s) back in line\n`);
       return;
     }
-    const sink = createSink(config.outbox, {
-      logger: system.logger,
-      webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
-    });
+    const sink = withDiscordSink(
+      createSink(config.outbox, {
+        logger: system.logger,
+        webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
+      }),
+      system,
+    );
     if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
     try {
       const run = await relayOutbox(
@@ -94,6 +100,21 @@ async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void>
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'discord') {
+    const config = loadConfig();
+    const printed = await runDiscordCommand(process.argv.slice(3), {
+      config: config.discord,
+      openGuildLinks: async () => {
+        const system = await openSystem(
+          { ...config, seedDemo: false },
+          { gatewayKey: 'unused-by-discord' },
+        );
+        return { guildLinks: system.discord.guildLinks, close: () => system.close() };
+      },
+    });
+    process.stdout.write(printed);
+    return;
+  }
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {

@@ -103,6 +103,27 @@ const environment = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, "must be the application's public key: 64 hex characters")
+    .optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{15,21}$/, 'must be a Discord id (digits)')
+    .optional(),
+  DISCORD_BOT_TOKEN: z.string().trim().min(20, 'must be a bot token').optional(),
+  DISCORD_API_BASE: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('https://discord.com/api/v10'),
+  DISCORD_DEFAULT_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -')
+    .optional(),
 });
 
 export interface Config {
@@ -140,6 +161,19 @@ export interface Config {
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
   outbox: OutboxConfig;
+  discord: DiscordConfig;
+}
+
+export interface DiscordConfig {
+  /** Hex; the interactions endpoint exists only when it is set. */
+  publicKey: string | undefined;
+  applicationId: string | undefined;
+  /** DMs to buyers (the outbox's Discord sink) need it. */
+  botToken: string | undefined;
+  /** Discord's REST API, without a trailing slash. */
+  apiBase: string;
+  /** The tenant of interactions from DMs; unset: ordering by DM is refused. */
+  defaultTenantId: string | undefined;
 }
 
 export interface OutboxConfig {
@@ -235,6 +269,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
+    },
+    discord: {
+      publicKey: e.DISCORD_PUBLIC_KEY?.toLowerCase(),
+      applicationId: e.DISCORD_APPLICATION_ID,
+      botToken: e.DISCORD_BOT_TOKEN,
+      apiBase: e.DISCORD_API_BASE,
+      defaultTenantId: e.DISCORD_DEFAULT_TENANT,
     },
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
+import { withDiscordSink } from './sinks/discord.ts';
 import { createSink } from './sinks/index.ts';
 import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
 import { startOutboxRelay } from './workers/outbox-relay.ts';
@@ -44,13 +45,16 @@ export async function startService(
       onExpired: (count) => system.metrics.expiries.inc({ kind: 'payment_window' }, count),
     }),
   ];
-  const sink = createSink(config.outbox, {
-    logger: system.logger,
-    webhookSecret:
-      config.outbox.sink === 'webhook'
-        ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
-        : '',
-  });
+  const sink = withDiscordSink(
+    createSink(config.outbox, {
+      logger: system.logger,
+      webhookSecret:
+        config.outbox.sink === 'webhook'
+          ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
+          : '',
+    }),
+    system,
+  );
   if (sink) {
     workers.push(
       startOutboxRelay({

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { createSearchCatalog } from './app/catalog/search.ts';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
@@ -20,6 +21,7 @@ import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
 import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
+import { createDiscordChannel, type DiscordChannel } from './channels/discord/channel.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
@@ -36,6 +38,7 @@ import {
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
+import { createSqlGuildLinkStore, createSqlVariantSearch } from './store/sql/discord.repository.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderChangeStore } from './store/sql/order-change.store.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
@@ -69,6 +72,8 @@ export interface System {
   metrics: Metrics;
   outbox: OutboxStore;
   gatewayKey: string;
+  /** The Discord channel: guild links, its REST client, the interactions endpoint if enabled. */
+  discord: DiscordChannel;
   close(): Promise<void>;
 }
 
@@ -148,7 +153,7 @@ export async function openSystem(
     }
     return result;
   };
-  return {
+  const system: Omit<System, 'discord'> = {
     config,
     store,
     clock,
@@ -202,6 +207,22 @@ export async function openSystem(
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
     close: () => store.close(),
   };
+  return { ...system, discord: openDiscordChannel(system) };
+}
+
+function openDiscordChannel(system: Omit<System, 'discord'>): DiscordChannel {
+  return createDiscordChannel({
+    config: system.config.discord,
+    paymentMethods: system.config.paymentMethods,
+    sessions: system.sessions,
+    submitSession: system.submitSession,
+    searchCatalog: createSearchCatalog(createSqlVariantSearch(system.store.db)),
+    orders: system.orders,
+    paymentWindow: system.paymentWindow,
+    guildStore: createSqlGuildLinkStore(system.store.db),
+    clock: system.clock,
+    logger: system.logger,
+  });
 }
 
 /** A limit of 0 means none; the HTTP layer takes no limits at all when both are 0. */
@@ -247,5 +268,6 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     rateLimits: limitsOrNone(system.config.rateLimits),
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
+    discord: system.discord,
   });
 }

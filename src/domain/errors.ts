@@ -41,6 +41,9 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: 'Too many requests; slow down.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
+  DISCORD_SIGNATURE_INVALID: 'The Discord request signature is missing, wrong or too old.',
+  DISCORD_GUILD_LINKED_ELSEWHERE: 'That Discord server is linked to another shop.',
+  DISCORD_GUILD_NOT_LINKED: 'That Discord server is not linked to this shop.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -19,6 +19,9 @@ import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
+import { discordAdminRoutes } from '../channels/discord/admin.routes.ts';
+import type { DiscordChannel } from '../channels/discord/channel.ts';
+import { discordInteractionRoutes } from '../channels/discord/routes.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -53,6 +56,8 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /** Request logs go here; none when absent (tests). */
   logger?: FastifyBaseLogger;
+  /** The Discord channel: admin guild links, and the interactions endpoint when enabled. */
+  discord?: Pick<DiscordChannel, 'guildLinks' | 'interactions'>;
 }
 
 /**
@@ -135,6 +140,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(webhookRoutes, { prefix: '/api', receive: deps.receiveWebhook });
   await app.register(sandboxRoutes, deps.sandbox);
+  if (deps.discord?.interactions) {
+    await app.register(discordInteractionRoutes, deps.discord.interactions);
+  }
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);
@@ -159,6 +167,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         paymentWindow: deps.paymentWindow,
         rateLimit: retryLimit,
       });
+      if (deps.discord) {
+        await api.register(discordAdminRoutes, { guildLinks: deps.discord.guildLinks });
+      }
     },
     { prefix: '/api' },
   );

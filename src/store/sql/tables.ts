@@ -49,6 +49,8 @@ export interface OrderSessionsTable {
   created_at: Date;
   updated_at: Date;
   expires_at: Date;
+  /** Added by 0011_discord: a Discord guild, say. */
+  channel_scope: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
@@ -218,4 +220,20 @@ export interface Database {
   payments: PaymentsTable;
   payment_events: PaymentEventsTable;
   order_status_history: OrderStatusHistoryTable;
+  discord_guilds: DiscordGuildsTable;
+  discord_deliveries: DiscordDeliveriesTable;
+}
+
+/** 0011_discord: which tenant a Discord guild orders from. */
+export interface DiscordGuildsTable {
+  guild_id: string;
+  tenant_id: string;
+  linked_at: Date;
+}
+
+/** 0011_discord: outbox events already DMed to their buyer. */
+export interface DiscordDeliveriesTable {
+  tenant_id: string;
+  event_id: string;
+  delivered_at: Date;
 }
