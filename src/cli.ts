@@ -9,7 +9,7 @@ import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
 import { DISCORD_USAGE, runDiscordCommand } from './channels/discord/cli.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { relayOptions, startService } from './service.ts';
-import { withDiscordSink } from './sinks/discord.ts';
+import { withDiscordDms } from './sinks/discord.ts';
 import { createSink } from './sinks/index.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { openSystem, resolveSecret } from './system.ts';
@@ -75,17 +75,18 @@ async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void>
       process.stdout.write(`put ${unparked} parked outbox event(s) back in line\n`);
       return;
     }
-    const sink = withDiscordSink(
-      createSink(config.outbox, {
-        logger: system.logger,
-        webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
-      }),
+    const configuredSink = createSink(config.outbox, {
+      logger: system.logger,
+      webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
+    });
+    const { sink, outbox } = withDiscordDms(
+      { sink: configuredSink, outbox: system.outbox },
       system,
     );
     if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
     try {
       const run = await relayOutbox(
-        { store: system.outbox, sink, clock: system.clock },
+        { store: outbox, sink, clock: system.clock },
         { ...DEFAULT_RELAY, ...relayOptions(config) },
       );
       process.stdout.write(

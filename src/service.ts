@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
-import { withDiscordSink } from './sinks/discord.ts';
+import { withDiscordDms } from './sinks/discord.ts';
 import { createSink } from './sinks/index.ts';
 import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
 import { startOutboxRelay } from './workers/outbox-relay.ts';
@@ -45,20 +45,19 @@ export async function startService(
       onExpired: (count) => system.metrics.expiries.inc({ kind: 'payment_window' }, count),
     }),
   ];
-  const sink = withDiscordSink(
-    createSink(config.outbox, {
-      logger: system.logger,
-      webhookSecret:
-        config.outbox.sink === 'webhook'
-          ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
-          : '',
-    }),
-    system,
-  );
+  const configuredSink = createSink(config.outbox, {
+    logger: system.logger,
+    webhookSecret:
+      config.outbox.sink === 'webhook'
+        ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
+        : '',
+  });
+  // Discord buyers' DMs ride along with the configured sink (when DISCORD_BOT_TOKEN is set).
+  const { sink, outbox } = withDiscordDms({ sink: configuredSink, outbox: system.outbox }, system);
   if (sink) {
     workers.push(
       startOutboxRelay({
-        store: system.outbox,
+        store: outbox,
         sink,
         clock: system.clock,
         logger: system.logger,

@@ -1,29 +1,21 @@
 import type { Logger } from 'pino';
-import type { OrderReadRepository } from '../app/orders/repository.ts';
-import type { EventSink } from '../app/outbox/ports.ts';
+import type { EventSink, OutboxStore } from '../app/outbox/ports.ts';
 import type { Clock } from '../app/ports.ts';
 import { type DiscordApi, DiscordApiError } from '../channels/discord/api.ts';
 import { CUSTOM_IDS } from '../channels/discord/commands.ts';
-import { discordUserIdOf } from '../channels/discord/identity.ts';
-import { expiredDm, expiringDm, type Message, paidDm } from '../channels/discord/map.ts';
-import type { Order } from '../domain/order/types.ts';
-import type { EventEnvelope } from '../domain/outbox.ts';
 import {
-  createSqlDiscordDeliveryStore,
-  type DiscordDeliveryStore,
-} from '../store/sql/discord.repository.ts';
+  type DmOrder,
+  expiredDm,
+  expiringDm,
+  type Message,
+  paidDm,
+} from '../channels/discord/map.ts';
+import type { EventEnvelope } from '../domain/outbox.ts';
+import { createSqlDiscordDmStore } from '../store/sql/discord.repository.ts';
 import type { System } from '../system.ts';
+import { type DiscordDmStore, DM_EVENT_TYPES, type PendingDm } from './discord.ports.ts';
 
-export interface DiscordSinkDeps {
-  orders: Pick<OrderReadRepository, 'findOrder'>;
-  deliveries: DiscordDeliveryStore;
-  api: Pick<DiscordApi, 'sendDm'>;
-  clock: Clock;
-  logger: Logger;
-}
-
-/** The DM an event calls for, if any. */
-function dmFor(event: EventEnvelope, order: Order): Message | null {
+function dmFor(event: EventEnvelope, order: DmOrder): Message | null {
   switch (event.type) {
     case 'payment.succeeded':
       return paidDm(order);
@@ -42,42 +34,72 @@ function dmFor(event: EventEnvelope, order: Order): Message | null {
 /** Discord's answer when a user takes no DMs from us: retrying cannot help. */
 const DMS_CLOSED = 403;
 
+export interface DiscordDms {
+  sink: EventSink;
+  /** The relay's store, reading what the sink needs before each batch's transaction. */
+  outbox: OutboxStore;
+}
+
 /**
  * DMs the buyer of an order placed from Discord when it is paid, about to expire (with a Retry
- * button) and expired. It is a sink of the outbox relay, so it gets the relay's durability: a
- * failed DM is retried with backoff, then parked, and an order's DMs go out in order. Other events
- * and other buyers' orders pass through untouched. A DM already sent for an event id is not sent
- * again when the event is relayed twice (another sink failed the first time).
+ * button) and expired. It is a sink of the outbox relay, with the relay's durability: a failed
+ * DM is retried with backoff, then parked, and an order's DMs go out in order.
+ *
+ * The relay delivers inside its claiming transaction, and the embedded store has one
+ * connection, so the sink itself never touches the database: the wrapped outbox store reads the
+ * orders and buyers of the coming batch just before it (`pendingDms`), and records the DMs sent
+ * just after. An event the read missed (written in between) fails once and is retried.
  */
-export function createDiscordSink(deps: DiscordSinkDeps): EventSink {
-  return {
+export function createDiscordDms(deps: {
+  outbox: OutboxStore;
+  store: DiscordDmStore;
+  api: Pick<DiscordApi, 'sendDm'>;
+  clock: Clock;
+  logger: Logger;
+}): DiscordDms {
+  let plan = new Map<string, PendingDm>();
+  let sent: { tenantId: string; eventId: string }[] = [];
+
+  const sink: EventSink = {
     name: 'discord',
     async publish(event) {
-      const orderId = event.data.orderId;
-      if (typeof orderId !== 'string') return;
-      if (
-        !['payment.succeeded', 'payment_session.expiring', 'payment_session.expired'].includes(
-          event.type,
-        )
-      ) {
-        return;
-      }
-      const order = await deps.orders.findOrder(event.tenantId, orderId);
-      const discordUserId = order ? discordUserIdOf(order.userId) : null;
-      if (!order || !discordUserId) return;
-      const message = dmFor(event, order);
+      if (!(DM_EVENT_TYPES as readonly string[]).includes(event.type)) return;
+      const pending = plan.get(event.id);
+      if (!pending)
+        throw new Error(`discord sink: event ${event.id} was not read before its batch`);
+      if (!pending.discordUserId || pending.delivered) return;
+      const message = dmFor(event, pending.order);
       if (!message) return;
-      if (await deps.deliveries.wasDelivered(event.tenantId, event.id)) return;
       try {
-        await deps.api.sendDm(discordUserId, message);
+        await deps.api.sendDm(pending.discordUserId, message);
       } catch (err) {
         if (!(err instanceof DiscordApiError && err.status === DMS_CLOSED)) throw err;
         deps.logger.warn({ err, event: event.id }, 'discord: the buyer takes no DMs; not retried');
       }
-      await deps.deliveries.markDelivered(event.tenantId, event.id, deps.clock.now());
+      pending.delivered = true;
+      sent.push({ tenantId: event.tenantId, eventId: event.id });
     },
     async close() {},
   };
+
+  const outbox: OutboxStore = {
+    async relayBatch(now, limit, deliver) {
+      // Twice the batch: the claim skips events waiting behind an earlier one of their order.
+      const pending = await deps.store.pendingDms(now, limit * 2);
+      plan = new Map(pending.map((p) => [p.eventId, p]));
+      try {
+        return await deps.outbox.relayBatch(now, limit, deliver);
+      } finally {
+        const done = sent;
+        sent = [];
+        if (done.length > 0) await deps.store.markDelivered(done, deps.clock.now());
+      }
+    },
+    prunePublished: (before, limit) => deps.outbox.prunePublished(before, limit),
+    unparkAll: (now) => deps.outbox.unparkAll(now),
+  };
+
+  return { sink, outbox };
 }
 
 /**
@@ -96,18 +118,21 @@ export function combineSinks(sinks: readonly EventSink[]): EventSink {
   };
 }
 
-/** The relay's sink, and DMs to Discord buyers beside it when DISCORD_BOT_TOKEN is set. */
-export function withDiscordSink(
-  sink: EventSink | null,
-  system: Pick<System, 'config' | 'orderRepository' | 'store' | 'discord' | 'clock' | 'logger'>,
-): EventSink | null {
-  if (!sink || !system.config.discord.botToken) return sink;
-  const discord = createDiscordSink({
-    orders: system.orderRepository,
-    deliveries: createSqlDiscordDeliveryStore(system.store.db),
+/**
+ * The relay's sink and store, with DMs to Discord buyers beside the sink when
+ * DISCORD_BOT_TOKEN is set; unchanged otherwise.
+ */
+export function withDiscordDms(
+  relay: { sink: EventSink | null; outbox: OutboxStore },
+  system: Pick<System, 'config' | 'store' | 'discord' | 'clock' | 'logger'>,
+): { sink: EventSink | null; outbox: OutboxStore } {
+  if (!relay.sink || !system.config.discord.botToken) return relay;
+  const dms = createDiscordDms({
+    outbox: relay.outbox,
+    store: createSqlDiscordDmStore(system.store.db),
     api: system.discord.api,
     clock: system.clock,
     logger: system.logger,
   });
-  return combineSinks([sink, discord]);
+  return { sink: combineSinks([relay.sink, dms.sink]), outbox: dms.outbox };
 }

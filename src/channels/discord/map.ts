@@ -350,33 +350,42 @@ export function statusMessage(
   });
 }
 
+/** What a DM tells of an order. */
+export interface DmOrder {
+  id: string;
+  tenantId: string;
+  orderNumber: string;
+  totalCents: number;
+  currency: string;
+}
+
 /** The DMs the outbox's Discord sink sends. */
-export function paidDm(order: Order): Message {
+export function paidDm(order: DmOrder): Message {
   return {
     embeds: [
       {
         title: `Order ${order.orderNumber} is paid`,
         color: SUCCESS,
-        description: `Thank you! We received ${formatMoney(order.totals.totalCents, order.currency)}. We will let the shop know.`,
+        description: `Thank you! We received ${formatMoney(order.totalCents, order.currency)}. We will let the shop know.`,
       },
     ],
   };
 }
 
-export function expiringDm(order: Order, expiresAt: Date, retryCustomId: string): Message {
+export function expiringDm(order: DmOrder, expiresAt: Date, retryCustomId: string): Message {
   return {
     embeds: [
       {
         title: `Order ${order.orderNumber}: payment window closing`,
         color: WARNING,
-        description: `Your order of ${formatMoney(order.totals.totalCents, order.currency)} is not paid yet; its payment window closes <t:${unixSeconds(expiresAt)}:R>. **Retry** gives you a new payment link.`,
+        description: `Your order of ${formatMoney(order.totalCents, order.currency)} is not paid yet; its payment window closes <t:${unixSeconds(expiresAt)}:R>. **Retry** gives you a new payment link.`,
       },
     ],
     components: [row([button(retryCustomId, 'Retry payment', ButtonStyle.Primary)])],
   };
 }
 
-export function expiredDm(order: Order): Message {
+export function expiredDm(order: DmOrder): Message {
   return {
     embeds: [
       {

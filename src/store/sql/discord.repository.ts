@@ -1,6 +1,8 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { VariantSearch } from '../../app/catalog/search.ts';
 import type { GuildLink, GuildLinkStore } from '../../app/discord/guild-links.ts';
+import { discordUserIdOf } from '../../channels/discord/identity.ts';
+import { type DiscordDmStore, DM_EVENT_TYPES } from '../../sinks/discord.ports.ts';
 import { toVariant } from './catalog.repository.ts';
 import type { Database, DiscordGuildsTable } from './tables.ts';
 
@@ -62,27 +64,52 @@ export function createSqlGuildLinkStore(db: Kysely<Database>): GuildLinkStore {
   };
 }
 
-/** Outbox events already DMed, so that an event relayed again is not DMed again. */
-export interface DiscordDeliveryStore {
-  wasDelivered(tenantId: string, eventId: string): Promise<boolean>;
-  markDelivered(tenantId: string, eventId: string, now: Date): Promise<void>;
-}
-
-export function createSqlDiscordDeliveryStore(db: Kysely<Database>): DiscordDeliveryStore {
+/** What the Discord sink needs of the coming relay batch, read outside its transaction. */
+export function createSqlDiscordDmStore(db: Kysely<Database>): DiscordDmStore {
   return {
-    async wasDelivered(tenantId, eventId) {
-      const row = await db
-        .selectFrom('discord_deliveries')
-        .select('event_id')
-        .where('tenant_id', '=', tenantId)
-        .where('event_id', '=', eventId)
-        .executeTakeFirst();
-      return row !== undefined;
+    async pendingDms(now, limit) {
+      const { rows } = await sql<{
+        tenant_id: string;
+        event_id: string;
+        user_id: string | null;
+        order_id: string;
+        order_number: string | null;
+        total_cents: number | null;
+        currency: string | null;
+        delivered: boolean;
+      }>`
+        SELECT o.tenant_id, o.id AS event_id, ord.user_id, o.aggregate_id AS order_id,
+          ord.order_number, ord.total_cents, ord.currency, (d.event_id IS NOT NULL) AS delivered
+        FROM outbox o
+        LEFT JOIN orders ord ON ord.tenant_id = o.tenant_id AND ord.id = o.aggregate_id
+        LEFT JOIN discord_deliveries d ON d.tenant_id = o.tenant_id AND d.event_id = o.id
+        WHERE o.published_at IS NULL AND o.parked_at IS NULL
+          AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ${now})
+          AND o.type IN (${sql.join([...DM_EVENT_TYPES])})
+        ORDER BY o.position
+        LIMIT ${limit}
+      `.execute(db);
+      return rows.map((row) => ({
+        tenantId: row.tenant_id,
+        eventId: row.event_id,
+        discordUserId: row.user_id ? discordUserIdOf(row.user_id) : null,
+        delivered: row.delivered,
+        order: {
+          id: row.order_id,
+          tenantId: row.tenant_id,
+          orderNumber: row.order_number ?? '',
+          totalCents: Number(row.total_cents ?? 0),
+          currency: row.currency ?? 'USD',
+        },
+      }));
     },
-    async markDelivered(tenantId, eventId, now) {
+
+    async markDelivered(sent, now) {
       await db
         .insertInto('discord_deliveries')
-        .values({ tenant_id: tenantId, event_id: eventId, delivered_at: now })
+        .values(
+          sent.map((s) => ({ tenant_id: s.tenantId, event_id: s.eventId, delivered_at: now })),
+        )
         .onConflict((conflict) => conflict.doNothing())
         .execute();
     },
