@@ -13,6 +13,15 @@ export {
   type OrderSessionServiceOptions,
 } from './app/order-sessions/service.ts';
 export type { Clock, IdGenerator } from './app/ports.ts';
+// The same library addressed by Discord user (also `ordersession/discord`).
+export {
+  type BotContext,
+  createOrderSessionService as createDiscordOrderSessionService,
+  type DiscordOrderSession,
+  type DiscordOrderSessionRepository,
+  type DiscordOrderSessionService,
+  discordSessionRepository,
+} from './channels/discord/library.ts';
 export { createServiceClient, signPayload, signServiceRequest, verifySignature } from './client.ts';
 export type { ProductVariant } from './domain/catalog/types.ts';
 export { type DomainError, ERROR_MESSAGES, type ErrorCode } from './domain/errors.ts';
