@@ -1,7 +1,5 @@
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { expect, it } from 'vitest';
-import { DEFAULT_RELAY, relayOutbox } from '../../src/app/outbox/relay.ts';
-import type { Clock } from '../../src/app/ports.ts';
 import { withDiscordDms } from '../../src/sinks/discord.ts';
 import { eventually, recordingSink } from '../support/outbox.ts';
 import { orderStatus, sandbox } from '../support/payments.ts';
@@ -17,20 +15,11 @@ import {
   modalSubmit,
   newSnowflake,
   paymentIdOf,
+  relayAll,
   select,
   textOf,
   useDiscordHttp,
 } from './support.ts';
-
-/** Relays every deliverable event through the relay's (wrapped) store and sink. */
-export async function relayAll(relay: ReturnType<typeof withDiscordDms>, clock: Clock) {
-  if (!relay.sink) throw new Error('no sink');
-  for (let run = 0; run < 50; run++) {
-    const done = await relayOutbox({ store: relay.outbox, sink: relay.sink, clock }, DEFAULT_RELAY);
-    if (done.published === 0 && done.failed === 0) return;
-  }
-  throw new Error('relayAll: still relaying');
-}
 
 describeEachStore('Discord: a buyer orders and pays by signed interactions only', (store) => {
   const discord = useDiscordHttp(store);

@@ -8,7 +8,10 @@ import {
   InteractionType,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll } from 'vitest';
+import { DEFAULT_RELAY, relayOutbox } from '../../src/app/outbox/relay.ts';
+import type { Clock } from '../../src/app/ports.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { withDiscordDms } from '../../src/sinks/discord.ts';
 import type { SqlStore } from '../../src/store/sql/database.ts';
 import { type HttpHarness, openHttp } from '../support/http.ts';
 
@@ -318,4 +321,56 @@ export function linkButtons(body: unknown): { url: string; label: string }[] {
   };
   for (const row of (body as { components?: unknown[] } | null)?.components ?? []) walk(row);
   return found;
+}
+
+export const MODAL_ADDRESS = {
+  name: 'Alice Example',
+  address: '1 Main Street',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
+
+/** By interactions: start, add, shipping, payment method; the session id of a ready cart. */
+export async function readyCart(
+  d: DiscordHarness,
+  where: Where,
+  variantId: string,
+  quantity: number,
+): Promise<string> {
+  await d.interact(command(where, 'add', { product: variantId, quantity }));
+  const ids = customIds((await d.interact(command(where, 'cart'))).body);
+  const sessionId = ids.find((id) => id.startsWith('shipping:'))?.split(':')[1];
+  if (!sessionId) throw new Error(`no session in ${ids.join(', ')}`);
+  await d.interact(modalSubmit(where, `shipping-modal:${sessionId}`, MODAL_ADDRESS));
+  const chosen = await d.interact(select(where, `pay:${sessionId}`, ['sandbox']));
+  if (!customIds(chosen.body).includes(`submit:${sessionId}`)) {
+    throw new Error(`not ready: ${JSON.stringify(chosen.body)}`);
+  }
+  return sessionId;
+}
+
+/** Presses Submit and waits for the stand-in to receive the edit of that interaction's answer. */
+export async function submitAndWait(d: DiscordHarness, where: Where, sessionId: string) {
+  const interaction = button(where, `submit:${sessionId}`);
+  const answer = await d.interact(interaction);
+  if (answer.body.type !== 5) throw new Error(`not deferred: ${JSON.stringify(answer.body)}`);
+  const path = `/webhooks/${APPLICATION_ID}/${interaction.token}/messages/@original`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const edit = d.standIn.requests.find((r) => r.method === 'PATCH' && r.path === path);
+    if (edit) return edit;
+    if (Date.now() > deadline) throw new Error('no edit of the deferred answer');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Relays every deliverable event through the relay's (wrapped) store and sink. */
+export async function relayAll(relay: ReturnType<typeof withDiscordDms>, clock: Clock) {
+  if (!relay.sink) throw new Error('no sink');
+  for (let run = 0; run < 50; run++) {
+    const done = await relayOutbox({ store: relay.outbox, sink: relay.sink, clock }, DEFAULT_RELAY);
+    if (done.published === 0 && done.failed === 0) return;
+  }
+  throw new Error('relayAll: still relaying');
 }
