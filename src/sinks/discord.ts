@@ -22,7 +22,9 @@ function dmFor(event: EventEnvelope, order: DmOrder): Message | null {
     case 'payment_session.expiring': {
       const expiresAt = new Date(String(event.data.expiresAt ?? ''));
       if (Number.isNaN(expiresAt.getTime())) return null;
-      return expiringDm(order, expiresAt, `${CUSTOM_IDS.retry}:${order.tenantId}:${order.id}`);
+      const retryId = `${CUSTOM_IDS.retry}:${order.tenantId}:${order.id}`;
+      // Discord takes custom ids of up to 100 characters; a very long tenant id gets no button.
+      return expiringDm(order, expiresAt, retryId.length <= 100 ? retryId : null);
     }
     case 'payment_session.expired':
       return expiredDm(order);

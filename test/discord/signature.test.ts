@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ed25519PublicKey, verifyInteraction } from '../../src/channels/discord/verify.ts';
 import { describeEachStore, newTenantId } from '../support/stores.ts';
 import {
+  button,
   command,
   ed25519KeyPair,
   newSnowflake,
@@ -118,6 +119,25 @@ describeEachStore('POST /discord/interactions signatures', (store) => {
     // The same body, correctly signed, does start a session.
     expect((await post(start, good)).status).toBe(200);
     expect((await h.system.sessions.getActive(ctx))?.channel).toBe('discord');
+  });
+
+  it('answers what it does not know (a kind, a command, a button) with a message', async () => {
+    const { interact } = discord();
+    const where = { userId: newSnowflake() };
+    const odd = [
+      { ...command(where, 'start'), type: 42 },
+      { ...command(where, 'start'), data: { id: '1', name: 'order', type: 1, options: [] } },
+      { ...command(where, 'start'), data: { id: '1', name: 'other', type: 2 } },
+      button(where, 'from-an-old-version:1'),
+    ];
+    for (const interaction of odd) {
+      const answer = await interact(interaction);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { flags: 64 },
+      });
+    }
   });
 
   it('refuses a signed body that is not JSON with 400, not 500', async () => {

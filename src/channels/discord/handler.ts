@@ -7,6 +7,7 @@ import {
   type APIMessageComponentInteraction,
   type APIModalSubmitInteraction,
   ApplicationCommandOptionType,
+  ApplicationCommandType,
   ComponentType,
   InteractionResponseType,
   InteractionType,
@@ -340,12 +341,14 @@ export function createInteractionHandler(deps: DiscordHandlerDeps): InteractionH
 
   return async (interaction) => {
     if (interaction.type === InteractionType.Ping) return { type: InteractionResponseType.Pong };
-    const retryTenant =
-      interaction.type === InteractionType.MessageComponent &&
-      interaction.data.custom_id.startsWith(`${CUSTOM_IDS.retry}:`)
-        ? interaction.data.custom_id.split(':')[1]
-        : undefined;
     try {
+      // A DM's Retry button names the order's tenant: a DM has no server to route by. The
+      // payment window still checks that the order is the presser's.
+      const retryTenant =
+        interaction.type === InteractionType.MessageComponent &&
+        interaction.data.custom_id.startsWith(`${CUSTOM_IDS.retry}:`)
+          ? interaction.data.custom_id.split(':')[1]
+          : undefined;
       const who = await resolve(interaction, retryTenant);
       if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
         const choices = who.ok ? await autocomplete(interaction, who.ctx) : [];
@@ -357,7 +360,7 @@ export function createInteractionHandler(deps: DiscordHandlerDeps): InteractionH
       if (!who.ok) return say(who.text);
       switch (interaction.type) {
         case InteractionType.ApplicationCommand:
-          if (!('options' in interaction.data) && interaction.data.type !== 1) {
+          if (interaction.data.type !== ApplicationCommandType.ChatInput) {
             return say('Unknown command. Try `/order start`.');
           }
           return await command(
@@ -369,6 +372,8 @@ export function createInteractionHandler(deps: DiscordHandlerDeps): InteractionH
           return await component(interaction, who.ctx);
         case InteractionType.ModalSubmit:
           return await modal(interaction, who.ctx);
+        default:
+          return say('This kind of interaction is not supported.');
       }
     } catch (err) {
       deps.logger.error({ err, interaction: interaction.id }, 'discord interaction failed');

@@ -372,16 +372,18 @@ export function paidDm(order: DmOrder): Message {
   };
 }
 
-export function expiringDm(order: DmOrder, expiresAt: Date, retryCustomId: string): Message {
+export function expiringDm(order: DmOrder, expiresAt: Date, retryCustomId: string | null): Message {
   return {
     embeds: [
       {
         title: `Order ${order.orderNumber}: payment window closing`,
         color: WARNING,
-        description: `Your order of ${formatMoney(order.totalCents, order.currency)} is not paid yet; its payment window closes <t:${unixSeconds(expiresAt)}:R>. **Retry** gives you a new payment link.`,
+        description: `Your order of ${formatMoney(order.totalCents, order.currency)} is not paid yet; its payment window closes <t:${unixSeconds(expiresAt)}:R>. ${retryCustomId ? '**Retry payment** gives you a new payment link.' : '`/order status` shows it.'}`,
       },
     ],
-    components: [row([button(retryCustomId, 'Retry payment', ButtonStyle.Primary)])],
+    components: retryCustomId
+      ? [row([button(retryCustomId, 'Retry payment', ButtonStyle.Primary)])]
+      : [],
   };
 }
 
