@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { type DiscordDmStore, DM_EVENT_TYPES, type PendingDm } from '../app/discord/dm-ports.ts';
 import type { EventSink, OutboxStore } from '../app/outbox/ports.ts';
 import type { Clock } from '../app/ports.ts';
 import { type DiscordApi, DiscordApiError } from '../channels/discord/api.ts';
@@ -13,7 +14,6 @@ import {
 import type { EventEnvelope } from '../domain/outbox.ts';
 import { createSqlDiscordDmStore } from '../store/sql/discord.repository.ts';
 import type { System } from '../system.ts';
-import { type DiscordDmStore, DM_EVENT_TYPES, type PendingDm } from './discord.ports.ts';
 
 function dmFor(event: EventEnvelope, order: DmOrder): Message | null {
   switch (event.type) {

@@ -18,6 +18,7 @@ import type { SearchCatalog } from '../../app/catalog/search.ts';
 import type { SubmitSession } from '../../app/checkout/submit-session.ts';
 import type { RequestContext } from '../../app/context.ts';
 import type { GuildLinkStore } from '../../app/discord/guild-links.ts';
+import { discordBuyerId } from '../../app/discord/identity.ts';
 import type { OrderSessionService } from '../../app/order-sessions/service.ts';
 import type { OrderQueries } from '../../app/orders/queries.ts';
 import type { PaymentWindow } from '../../app/payments/payment-window.ts';
@@ -32,7 +33,6 @@ import {
   type Subcommand,
 } from './commands.ts';
 import { INTERNAL_FAILURE, NO_DM_TENANT, readableError, UNLINKED_GUILD } from './errors.ts';
-import { discordBuyerId } from './identity.ts';
 import {
   addressFromModal,
   cartMessage,

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../app/context.ts';
+import { discordBuyerId, discordUserIdOf } from '../../app/discord/identity.ts';
 import type { OrderSessionRepository } from '../../app/order-sessions/repository.ts';
 import {
   createOrderSessionService as createCoreService,
@@ -12,7 +13,6 @@ import type {
   ShippingAddress,
 } from '../../domain/order-session/types.ts';
 import { fail, type Result } from '../../domain/result.ts';
-import { discordBuyerId, discordUserIdOf } from './identity.ts';
 
 /**
  * The library API for those who write their own Discord bot: sessions addressed by Discord user

@@ -10,6 +10,7 @@ import {
   MessageFlags,
   TextInputStyle,
 } from 'discord-api-types/v10';
+import type { DmOrder } from '../../app/discord/dm-ports.ts';
 import type { PaymentSessionView } from '../../app/payments/payment-window.ts';
 import type { Order } from '../../domain/order/types.ts';
 import { sessionSubtotalCents } from '../../domain/order-session/rules.ts';
@@ -350,14 +351,7 @@ export function statusMessage(
   });
 }
 
-/** What a DM tells of an order. */
-export interface DmOrder {
-  id: string;
-  tenantId: string;
-  orderNumber: string;
-  totalCents: number;
-  currency: string;
-}
+export type { DmOrder };
 
 /** The DMs the outbox's Discord sink sends. */
 export function paidDm(order: DmOrder): Message {

@@ -1,8 +1,8 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { VariantSearch } from '../../app/catalog/search.ts';
+import { type DiscordDmStore, DM_EVENT_TYPES } from '../../app/discord/dm-ports.ts';
 import type { GuildLink, GuildLinkStore } from '../../app/discord/guild-links.ts';
-import { discordUserIdOf } from '../../channels/discord/identity.ts';
-import { type DiscordDmStore, DM_EVENT_TYPES } from '../../sinks/discord.ports.ts';
+import { discordUserIdOf } from '../../app/discord/identity.ts';
 import { toVariant } from './catalog.repository.ts';
 import type { Database, DiscordGuildsTable } from './tables.ts';
 

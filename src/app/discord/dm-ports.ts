@@ -1,4 +1,11 @@
-import type { DmOrder } from '../channels/discord/map.ts';
+/** What a DM tells of an order. */
+export interface DmOrder {
+  id: string;
+  tenantId: string;
+  orderNumber: string;
+  totalCents: number;
+  currency: string;
+}
 
 /** The events a Discord buyer hears about. */
 export const DM_EVENT_TYPES = [
