@@ -43,7 +43,7 @@ export const ERROR_MESSAGES = {
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
   DISCORD_SIGNATURE_INVALID: 'The Discord request signature is missing, wrong or too old.',
   DISCORD_GUILD_LINKED_ELSEWHERE: 'That Discord server is linked to another shop.',
-  DISCORD_GUILD_NOT_LINKED: 'That Discord server is not linked to this shop.',
+  DISCORD_GUILD_NOT_FOUND: 'This shop has no linked Discord server with that id.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

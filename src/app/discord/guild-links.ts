@@ -69,7 +69,7 @@ export function createGuildLinks(deps: { store: GuildLinkStore; clock: Clock }):
       const removed = await deps.store.unlinkGuild(ctx.tenantId, id.value.guildId);
       return removed
         ? ok({ guildId: id.value.guildId })
-        : fail('DISCORD_GUILD_NOT_LINKED', undefined, { guildId: id.value.guildId });
+        : fail('DISCORD_GUILD_NOT_FOUND', undefined, { guildId: id.value.guildId });
     },
 
     async list(ctx) {

@@ -68,8 +68,11 @@ const reply = (data: Message): APIInteractionResponse => ({
   type: InteractionResponseType.ChannelMessageWithSource,
   data,
 });
-/** A component on a cart message replaces that message: the cart stays one message. */
-const update = (data: Message): APIInteractionResponse => ({
+/**
+ * A component on a cart message replaces that message: the cart stays one message. (An update
+ * keeps the message's flags; it cannot make it ephemeral, so it sends none.)
+ */
+const update = ({ flags: _flags, ...data }: Message): APIInteractionResponse => ({
   type: InteractionResponseType.UpdateMessage,
   data,
 });
