@@ -74,7 +74,10 @@ const SETTINGS = { taxRateBp: 500, feeRateBp: 0, roundingMode: 'half_up', shippi
 
 let guildCounter = 400000000000000000n;
 /** A Discord server id no test has linked. */
-const newGuildId = () => String((guildCounter += 1n + BigInt(process.pid)));
+function newGuildId(): string {
+  guildCounter += 1n + BigInt(process.pid);
+  return String(guildCounter);
+}
 
 // biome-ignore format: one endpoint per row, one caller per column
 const TABLE: Row[] = [
