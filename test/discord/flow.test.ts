@@ -14,7 +14,9 @@ import {
   linkButtons,
   modalSubmit,
   newSnowflake,
+  openDiscordHttp,
   paymentIdOf,
+  readyCart,
   relayAll,
   select,
   textOf,
@@ -68,6 +70,11 @@ describeEachStore('Discord: a buyer orders and pays by signed interactions only'
       `shipping:${session.id}`,
       `cancel:${session.id}`,
     ]);
+
+    const removable = await interact(autocomplete(where, 'remove', 'product', 'tee'));
+    expect(removable.body).toMatchObject({
+      data: { choices: [{ name: `Black Tee (TEE-${tenant}) × 2`, value: `TEE-${tenant}` }] },
+    });
 
     const modal = await interact(button(where, `shipping:${session.id}`));
     expect(modal.body.type).toBe(InteractionResponseType.Modal);
@@ -139,8 +146,31 @@ describeEachStore('Discord: a buyer orders and pays by signed interactions only'
     expect(dms.map((dm) => dm.path)).toEqual([`/channels/9${userId}/messages`]);
     expect(textOf(dms[0]?.body)).toMatch(/Order \S+ is paid/);
 
+    const status = await interact(command(where, 'status'));
+    expect(textOf(status.body)).toMatch(/ · paid\n\$\d+\.\d\d · payment window completed/);
+
     // Relayed again (another sink failed, say), the DM is not sent twice.
     await relayAll(relay, h.clock);
     expect(standIn.requests.filter((r) => r.path.startsWith('/channels/'))).toHaveLength(1);
+  });
+
+  it('finishes a deferred submit before the server closes', async () => {
+    const d = await openDiscordHttp(store());
+    try {
+      const tenant = newTenantId();
+      const guildId = newSnowflake();
+      await d.h.system.discord.guildLinks.linkAsOperator(guildId, tenant);
+      const [variant] = await d.h.seedProducts(tenant, {});
+      if (!variant) throw new Error('no product');
+      const where = { userId: newSnowflake(), guildId };
+      const sessionId = await readyCart(d, where, variant.id, 1);
+      const answer = await d.interact(button(where, `submit:${sessionId}`));
+      expect(answer.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    } finally {
+      await d.h.close();
+    }
+    // No waiting: closing waited for the edit.
+    expect(d.standIn.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    await d.standIn.close();
   });
 });
