@@ -139,4 +139,38 @@ describeEachStore('Discord: every session error is a readable reply', (store) =>
     );
     expect(attempts).toHaveLength(1);
   });
+
+  it('retries a DM Discord failed, later, through the relay; the order waits behind it', async () => {
+    const d = discord();
+    const { tenant, variant, where } = await shopIn(d);
+    const sessionId = await readyCart(d, where, variant.id, 1);
+    await submitAndWait(d, where, sessionId);
+    const relay = withDiscordDms({ sink: recordingSink(), outbox: d.h.system.outbox }, d.h.system);
+    await relayAll(relay, d.h.clock);
+    d.h.clock.advanceMinutes(16);
+    await runPaymentExpiry(d.h.system.payments, d.h.clock, {
+      batchSize: 100,
+      maxBatches: 10,
+      warnBeforeMinutes: 5,
+    });
+    const path = `/channels/9${where.userId}/messages`;
+    d.standIn.failNext(new RegExp(`^${path}$`), 500);
+    await relayAll(relay, d.h.clock);
+    const waiting = await d.h.system.store.db
+      .selectFrom('outbox')
+      .select(['type', 'attempts', 'published_at'])
+      .where('tenant_id', '=', tenant)
+      .where('type', 'in', ['payment_session.expired', 'order.status_changed'])
+      .orderBy('position')
+      .execute();
+    expect(waiting.map((e) => [e.type, e.attempts, e.published_at === null])).toEqual([
+      ['payment_session.expired', 1, true],
+      ['order.status_changed', 0, true],
+    ]);
+    d.h.clock.advanceMinutes(10);
+    await relayAll(relay, d.h.clock);
+    const attempts = d.standIn.requests.filter((r) => r.path === path);
+    expect(attempts).toHaveLength(2);
+    expect(textOf(attempts[1]?.body)).toMatch(/Order \S+ expired/);
+  });
 });
