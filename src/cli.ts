@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEMO_PRODUCTS } from './app/seed-demo.ts';
+import { DISCORD_USAGE, runDiscordCommand } from './channels/discord/cli.ts';
 import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { applyEnvFile } from './env-file.ts';
@@ -22,7 +23,8 @@ const USAGE = `usage: ordersession <command>
                    load a merchant data set (CSV: products, inventory, discounts, promotions,
                    shipping_rates, customers, addresses); run again to update
   dynamodb create-table
-                   create DYNAMODB_TABLE for agent checkout sessions, with TTL on`;
+                   create DYNAMODB_TABLE for agent checkout sessions, with TTL on
+${DISCORD_USAGE}`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -75,6 +77,21 @@ async function maintenance(command: MaintenanceCommand): Promise<void> {
 
 async function main(): Promise<void> {
   applyEnvFile();
+  if (process.argv[2] === 'discord') {
+    const config = loadConfig();
+    const printed = await runDiscordCommand(process.argv.slice(3), {
+      config: config.discord,
+      openGuildLinks: async () => {
+        const system = await openSystem(
+          { ...config, seedDemo: false },
+          { gatewayKey: 'unused-by-discord', command: 'discord' },
+        );
+        return { guildLinks: system.discord.guildLinks, close: () => system.close() };
+      },
+    });
+    process.stdout.write(printed);
+    return;
+  }
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {

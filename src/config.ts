@@ -141,6 +141,27 @@ const environment = z.object({
   CHECKOUT_SESSION_TTL_HOURS: integer(1, 24 * 30, 24),
   ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PAY_LINK_TTL_HOURS: integer(1, 24 * 90, 72),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, "must be the application's public key: 64 hex characters")
+    .optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{15,21}$/, 'must be a Discord id (digits)')
+    .optional(),
+  DISCORD_BOT_TOKEN: z.string().trim().min(20, 'must be a bot token').optional(),
+  DISCORD_API_BASE: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('https://discord.com/api/v10'),
+  DISCORD_DEFAULT_TENANT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -')
+    .optional(),
 });
 
 export interface Config {
@@ -199,6 +220,19 @@ export interface Config {
   adminKey: string | undefined;
   /** How long a buyer's payment page link stays valid. */
   payLinkTtlHours: number;
+  discord: DiscordConfig;
+}
+
+export interface DiscordConfig {
+  /** Hex; the interactions endpoint exists only when it is set. */
+  publicKey: string | undefined;
+  applicationId: string | undefined;
+  /** DMs to buyers (the outbox's Discord sink) need it. */
+  botToken: string | undefined;
+  /** Discord's REST API, without a trailing slash. */
+  apiBase: string;
+  /** The tenant of interactions from DMs; unset: ordering by DM is refused. */
+  defaultTenantId: string | undefined;
 }
 
 export interface OutboxConfig {
@@ -314,5 +348,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     adminKey: e.ADMIN_KEY,
     payLinkTtlHours: e.PAY_LINK_TTL_HOURS,
+    discord: {
+      publicKey: e.DISCORD_PUBLIC_KEY?.toLowerCase(),
+      applicationId: e.DISCORD_APPLICATION_ID,
+      botToken: e.DISCORD_BOT_TOKEN,
+      apiBase: e.DISCORD_API_BASE,
+      defaultTenantId: e.DISCORD_DEFAULT_TENANT,
+    },
   };
 }

@@ -17,6 +17,15 @@ export {
   type OrderSessionServiceOptions,
 } from './app/order-sessions/service.ts';
 export type { Clock, IdGenerator } from './app/ports.ts';
+// The same library addressed by Discord user (also `ordersession/discord`).
+export {
+  type BotContext,
+  createOrderSessionService as createDiscordOrderSessionService,
+  type DiscordOrderSession,
+  type DiscordOrderSessionRepository,
+  type DiscordOrderSessionService,
+  discordSessionRepository,
+} from './channels/discord/library.ts';
 export { createServiceClient, signServiceRequest, signWebhook, verifyWebhook } from './client.ts';
 export type { ProductVariant } from './domain/catalog/types.ts';
 export type { CheckoutSession, CheckoutSessionStatus } from './domain/checkout-session/types.ts';

@@ -8,6 +8,7 @@ import {
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
 import { relayOptions } from './service.ts';
+import { withDiscordDms } from './sinks/discord.ts';
 import { createSink } from './sinks/index.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { resolveSecret, type System } from './system.ts';
@@ -49,7 +50,7 @@ export async function runMaintenance(system: System, command: MaintenanceCommand
       return `put ${unparked} parked outbox event(s) back in line`;
     }
     case 'relay': {
-      const sink = createSink(config.outbox, {
+      const configuredSink = createSink(config.outbox, {
         logger: system.logger,
         webhookSecret:
           config.outbox.sink === 'webhook'
@@ -61,10 +62,15 @@ export async function runMaintenance(system: System, command: MaintenanceCommand
               )
             : '',
       });
+      // Discord buyers' DMs ride along with the configured sink (when DISCORD_BOT_TOKEN is set).
+      const { sink, outbox } = withDiscordDms(
+        { sink: configuredSink, outbox: system.outbox },
+        system,
+      );
       if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
       try {
         const run = await relayOutbox(
-          { store: system.outbox, sink, clock },
+          { store: outbox, sink, clock },
           { ...DEFAULT_RELAY, ...relayOptions(config) },
         );
         return `relayed to ${sink.name}: ${run.published} published, ${run.failed} to retry, ${run.parked} parked`;

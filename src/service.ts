@@ -8,6 +8,7 @@ import { DEFAULT_RETRY } from './domain/outbox.ts';
 import { type DrainResult, drainOf } from './http/drain.ts';
 import { opsRoutes } from './http/ops.routes.ts';
 import { MAINTENANCE_COMMANDS, type MaintenanceCommand, runMaintenance } from './maintenance.ts';
+import { withDiscordDms } from './sinks/discord.ts';
 import { createSink } from './sinks/index.ts';
 import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
 import { startIntervalWorker } from './workers/interval-worker.ts';
@@ -61,7 +62,7 @@ export async function startService(
       logger: system.logger,
     }),
   );
-  const sink = createSink(config.outbox, {
+  const configuredSink = createSink(config.outbox, {
     logger: system.logger,
     webhookSecret:
       config.outbox.sink === 'webhook'
@@ -73,10 +74,12 @@ export async function startService(
           )
         : '',
   });
+  // Discord buyers' DMs ride along with the configured sink (when DISCORD_BOT_TOKEN is set).
+  const { sink, outbox } = withDiscordDms({ sink: configuredSink, outbox: system.outbox }, system);
   if (sink) {
     workers.push(
       startOutboxRelay({
-        store: system.outbox,
+        store: outbox,
         sink,
         clock: system.clock,
         logger: system.logger,

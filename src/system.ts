@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
+import { createSearchCatalog } from './app/catalog/search.ts';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
@@ -37,6 +38,7 @@ import { createPricingService, type PricingService } from './app/pricing/service
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import type { ServiceNonceStore } from './app/service-signature.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
+import { createDiscordChannel, type DiscordChannel } from './channels/discord/channel.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
@@ -60,6 +62,7 @@ import {
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
+import { createSqlGuildLinkStore, createSqlVariantSearch } from './store/sql/discord.repository.ts';
 import { createSqlMerchantDataRepository } from './store/sql/merchant-data.repository.ts';
 import { createSqlOperatorStore } from './store/sql/operator.store.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
@@ -111,6 +114,8 @@ export interface System {
   buyerPage: BuyerPage;
   operator: OperatorQueries;
   adminKey: string;
+  /** The Discord channel: guild links, its REST client, the interactions endpoint if enabled. */
+  discord: DiscordChannel;
   close(): Promise<void>;
   /** The embedded store's data folder lock, held by this process; none on PostgreSQL. */
   dataDirLock: DataDirLock | undefined;
@@ -277,7 +282,7 @@ export async function openSystem(
     clock,
     newId: newTimeOrderedId,
   });
-  return {
+  const system: Omit<System, 'discord'> = {
     checkoutSessions,
     checkoutSessionStore,
     merchantData: createMerchantDataService(merchantData, { clock }),
@@ -351,6 +356,22 @@ export async function openSystem(
       await store.close();
     },
   };
+  return { ...system, discord: openDiscordChannel(system) };
+}
+
+function openDiscordChannel(system: Omit<System, 'discord'>): DiscordChannel {
+  return createDiscordChannel({
+    config: system.config.discord,
+    paymentMethods: system.config.paymentMethods,
+    sessions: system.sessions,
+    submitSession: system.submitSession,
+    searchCatalog: createSearchCatalog(createSqlVariantSearch(system.store.db)),
+    orders: system.orders,
+    paymentWindow: system.paymentWindow,
+    guildStore: createSqlGuildLinkStore(system.store.db),
+    clock: system.clock,
+    logger: system.logger,
+  });
 }
 
 /** A limit of 0 means none; the HTTP layer takes no limits at all when both are 0. */
@@ -408,6 +429,7 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     idempotency: system.idempotency,
     timeouts: system.config.httpTimeouts,
     web: webDeps(system),
+    discord: system.discord,
   });
 }
 

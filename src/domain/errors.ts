@@ -60,6 +60,9 @@ export const ERROR_MESSAGES = {
   BUYER_NOT_FOUND: 'No such buyer.',
   BUYER_EMAIL_TAKEN: 'Another buyer of the tenant has that e-mail address.',
   EVENT_NOT_PARKED: 'No such parked outbox event.',
+  DISCORD_SIGNATURE_INVALID: 'The Discord request signature is missing, wrong or too old.',
+  DISCORD_GUILD_LINKED_ELSEWHERE: 'That Discord server is linked to another shop.',
+  DISCORD_GUILD_NOT_FOUND: 'This shop has no linked Discord server with that id.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -14,6 +14,9 @@ import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
 import type { PaymentWindow } from '../app/payments/payment-window.ts';
 import type { PricingService } from '../app/pricing/service.ts';
+import { discordAdminRoutes } from '../channels/discord/admin.routes.ts';
+import type { DiscordChannel } from '../channels/discord/channel.ts';
+import { discordInteractionRoutes } from '../channels/discord/routes.ts';
 import { type WebDeps, webPlugin } from '../web/plugin.tsx';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { DEFAULT_HTTP_TIMEOUTS, edgeServerOptions, type HttpTimeouts } from './client-errors.ts';
@@ -66,6 +69,8 @@ export interface ServerDeps {
   merchantData?: MerchantDataService;
   /** The buyer's payment page and the operator console; absent: no web pages. */
   web?: WebDeps;
+  /** The Discord channel: admin guild links, and the interactions endpoint when enabled. */
+  discord?: Pick<DiscordChannel, 'guildLinks' | 'interactions'>;
 }
 
 /**
@@ -157,6 +162,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, { prefix: '/api', receive: deps.receiveWebhook });
   if (deps.sandbox) await app.register(sandboxRoutes, deps.sandbox);
   if (deps.web) await app.register(webPlugin, deps.web);
+  if (deps.discord?.interactions) {
+    await app.register(discordInteractionRoutes, deps.discord.interactions);
+  }
   await app.register(
     async (api) => {
       requireCaller(api, deps.auth);
@@ -183,6 +191,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       });
       if (deps.merchantData)
         await api.register(merchantDataRoutes, { merchantData: deps.merchantData });
+      if (deps.discord) {
+        await api.register(discordAdminRoutes, { guildLinks: deps.discord.guildLinks });
+      }
     },
     { prefix: '/api' },
   );

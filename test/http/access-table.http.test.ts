@@ -72,6 +72,13 @@ const productIds = (data: unknown, w: World) =>
   (data as { items: { id: string }[] }).items.some((p) => p.id === w.product.id);
 const SETTINGS = { taxRateBp: 500, feeRateBp: 0, roundingMode: 'half_up', shippingFlatCents: 0 };
 
+let guildCounter = 400000000000000000n;
+/** A Discord server id no test has linked. */
+function newGuildId(): string {
+  guildCounter += 1n + BigInt(process.pid);
+  return String(guildCounter);
+}
+
 // biome-ignore format: one endpoint per row, one caller per column
 const TABLE: Row[] = [
   // ------------------------------------------------------------ conversational sessions
@@ -192,6 +199,15 @@ const TABLE: Row[] = [
   { method: 'DELETE', path: '/api/admin/buyers/:id/addresses/:addressId', url: () => '/api/admin/buyers/none/addresses/a1',
     needs: 'nothing',
     expect: [403, 403, 403, 403, 404, 404, 403, 404, 404] },
+  // ------------------------------------------------------------ discord (admin)
+  { method: 'PUT', path: '/api/admin/discord/guilds/:guildId', url: () => `/api/admin/discord/guilds/${newGuildId()}`,
+    needs: 'nothing', fresh: true,
+    expect: [403, 403, 403, 403, 200, 200, 403, 200, 200] },
+  { method: 'DELETE', path: '/api/admin/discord/guilds/:guildId', url: () => `/api/admin/discord/guilds/${newGuildId()}`,
+    needs: 'nothing',
+    expect: [403, 403, 403, 403, 404, 404, 403, 404, 404] },
+  { method: 'GET', path: '/api/admin/discord/guilds', url: () => '/api/admin/discord/guilds', needs: 'nothing',
+    expect: [403, 403, 403, 403, 200, 200, 403, 200, 200] },
 ];
 
 describeEachStore('access table: endpoint × role × ownership × tenant', (store) => {

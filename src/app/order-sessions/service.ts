@@ -4,6 +4,7 @@ import {
   type AddItemInput,
   addItemInputSchema,
   channelSchema,
+  channelScopeSchema,
   orderIdsSchema,
   paymentMethodSchema,
   shippingAddressSchema,
@@ -50,7 +51,10 @@ export interface OrderSessionServiceOptions {
 
 export interface OrderSessionService {
   /** The user's active session, or a new one; two concurrent calls yield the same session. */
-  begin(ctx: RequestContext, input?: { channel?: string }): Promise<Result<OrderSessionRecord>>;
+  begin(
+    ctx: RequestContext,
+    input?: { channel?: string; channelScope?: string | null },
+  ): Promise<Result<OrderSessionRecord>>;
   /** The user's active session, or null; a session past its expiry is never returned. */
   getActive(ctx: RequestContext): Promise<OrderSessionRecord | null>;
   get(ctx: RequestContext, sessionId: string): Promise<Result<OrderSessionRecord>>;
@@ -171,6 +175,8 @@ export function createOrderSessionService(
       if (!allowed.ok) return allowed;
       const channel = parseInput(channelSchema.optional(), input.channel);
       if (!channel.ok) return channel;
+      const scope = parseInput(channelScopeSchema.nullable().optional(), input.channelScope);
+      if (!scope.ok) return scope;
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         const now = clock.now();
         const open = await repository.getActiveByDiscordUser(ctx.tenantId, ctx.userId);
@@ -191,6 +197,7 @@ export function createOrderSessionService(
           tenantId: ctx.tenantId,
           userId: ctx.userId,
           channel: channel.value ?? 'api',
+          channelScope: scope.value ?? null,
           state: 'COLLECTING_ITEMS',
           items: [],
           shippingAddress: null,

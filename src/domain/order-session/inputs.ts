@@ -41,4 +41,11 @@ export const channelSchema = z
   .max(32)
   .regex(/^[a-z0-9_-]+$/);
 
+/** A place inside a channel, such as a Discord guild id. */
+export const channelScopeSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
+
 export const orderIdsSchema = z.array(z.uuid()).min(1).max(100);

@@ -28,6 +28,8 @@ export interface OrderSessionRecord {
   userId: string;
   /** Where the session was started: `discord`, `web`, `api`, an agent's name… */
   channel: string;
+  /** Where inside the channel (a Discord guild); null when it has no such place (a DM). */
+  channelScope?: string | null;
   state: OrderSessionState;
   items: OrderSessionItem[];
   shippingAddress: ShippingAddress | null;

@@ -49,6 +49,8 @@ export interface OrderSessionsTable {
   created_at: Date;
   updated_at: Date;
   expires_at: Date;
+  /** Added by 0011_discord: a Discord guild, say. */
+  channel_scope: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
@@ -220,6 +222,8 @@ export interface Database {
   order_status_history: OrderStatusHistoryTable;
   request_idempotency: RequestIdempotencyTable;
   service_nonces: ServiceNoncesTable;
+  discord_guilds: DiscordGuildsTable;
+  discord_deliveries: DiscordDeliveriesTable;
 }
 
 export interface RequestIdempotencyTable {
@@ -240,4 +244,18 @@ export interface ServiceNoncesTable {
   nonce: string;
   service_name: string;
   expires_at: Date;
+}
+
+/** 0011_discord: which tenant a Discord guild orders from. */
+export interface DiscordGuildsTable {
+  guild_id: string;
+  tenant_id: string;
+  linked_at: Date;
+}
+
+/** 0011_discord: outbox events already DMed to their buyer. */
+export interface DiscordDeliveriesTable {
+  tenant_id: string;
+  event_id: string;
+  delivered_at: Date;
 }
