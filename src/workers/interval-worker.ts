@@ -12,7 +12,8 @@ export interface IntervalWorker {
 export function startIntervalWorker(options: {
   name: string;
   intervalMs: number;
-  runOnce: () => Promise<number>;
+  /** One run; `shouldStop` turns true once stop() is called, to end it after its batch. */
+  runOnce: (shouldStop: () => boolean) => Promise<number>;
   logger: Logger;
 }): IntervalWorker {
   const { name, intervalMs, runOnce, logger } = options;
@@ -23,7 +24,7 @@ export function startIntervalWorker(options: {
   const tick = () => {
     running = (async () => {
       try {
-        const count = await runOnce();
+        const count = await runOnce(() => stopped);
         if (count > 0) logger.info({ worker: name, count }, `${name}: ${count} done`);
       } catch (err) {
         logger.error({ err, worker: name }, `${name}: run failed`);

@@ -45,7 +45,7 @@ export function startOutboxRelay(deps: OutboxRelayDeps): IntervalWorker {
     }
     running = (async () => {
       try {
-        const run = await relayOutbox(deps, options);
+        const run = await relayOutbox(deps, { ...options, shouldStop: () => stopped });
         deps.onRun?.(run);
         if (run.published + run.failed + run.parked > 0)
           deps.logger.info({ worker: 'outbox-relay', ...run }, 'outbox relayed');

@@ -19,10 +19,11 @@ export function startPaymentExpiry(deps: {
   return startIntervalWorker({
     name: 'payment-expiry',
     intervalMs: deps.intervalSeconds * 1000,
-    runOnce: async () => {
+    runOnce: async (shouldStop) => {
       const { warned, expired } = await runPaymentExpiry(deps.store, deps.clock, {
         ...DEFAULT_PAYMENT_EXPIRY,
         warnBeforeMinutes: deps.warnBeforeMinutes,
+        shouldStop,
       });
       if (warned > 0)
         deps.logger.info({ worker: 'payment-expiry', warned }, `payment-expiry: ${warned} warned`);

@@ -15,8 +15,12 @@ export function startSessionSweeper(deps: {
   return startIntervalWorker({
     name: 'session-sweeper',
     intervalMs: deps.intervalSeconds * 1000,
-    runOnce: async () => {
-      const expired = await expireDueSessions(deps.store, deps.clock);
+    runOnce: async (shouldStop) => {
+      const expired = await expireDueSessions(deps.store, deps.clock, {
+        batchSize: 500,
+        maxBatches: 200,
+        shouldStop,
+      });
       deps.onExpired?.(expired);
       return expired;
     },

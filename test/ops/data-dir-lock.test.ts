@@ -61,7 +61,8 @@ async function placeOrder(url: string): Promise<string> {
   return id;
 }
 
-describe('one owner of the embedded store (real processes)', () => {
+// Real processes on a shared machine: starting one can take half a minute under load.
+describe('one owner of the embedded store (real processes)', { timeout: 240_000 }, () => {
   let server: Child | undefined;
   const placed: string[] = [];
 

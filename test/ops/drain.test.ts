@@ -11,7 +11,7 @@ import { GATEWAY_KEY } from '../support/http.ts';
 const dir = mkdtempSync(join(tmpdir(), 'ordersession-drain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('draining', () => {
+describe('draining', { timeout: 120_000 }, () => {
   it('turns /ready unready first and keeps serving for SHUTDOWN_DELAY_MS, then stops listening', async () => {
     const service = await startService(
       testConfig({

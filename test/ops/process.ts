@@ -9,7 +9,7 @@ export const ROOT = join(import.meta.dirname, '../..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const CLI = join(ROOT, 'src/cli.ts');
 /** Startup on this shared 2-core machine can take half a minute under load. */
-const START_TIMEOUT_MS = 120_000;
+const START_TIMEOUT_MS = 110_000;
 
 /** The environment of a child: ours, minus anything that would pick another store or port. */
 export function childEnv(patch: Record<string, string | undefined>): NodeJS.ProcessEnv {

@@ -145,7 +145,7 @@ async function warmUp(url: string, agent: Agent, count: number): Promise<void> {
   );
 }
 
-describe('SIGTERM under load (real processes)', () => {
+describe('SIGTERM under load (real processes)', { timeout: 240_000 }, () => {
   it('answers all 50 requests in flight on kept-alive connections, 503s the late ones in the envelope, stores every 201 and exits 0 within the grace period', async () => {
     const dir = dataDir();
     const server = await startServer({

@@ -198,5 +198,7 @@ if (postgresUrl === null) {
     it('needs PostgreSQL', () => {});
   });
 } else {
-  describe('surviving the database (PostgreSQL, real process)', () => outageSuite(postgresUrl));
+  describe('surviving the database (PostgreSQL, real process)', { timeout: 240_000 }, () =>
+    outageSuite(postgresUrl),
+  );
 }

@@ -5,6 +5,8 @@ export interface SweepOptions {
   batchSize: number;
   /** A bound on one run, so that a huge backlog cannot hold a worker forever. */
   maxBatches: number;
+  /** Checked after each batch: true ends the run there (a worker being stopped). */
+  shouldStop?: () => boolean;
 }
 
 /** Expires every open session past its expiry, batch by batch; returns how many it expired. */
@@ -17,7 +19,7 @@ export async function expireDueSessions(
   for (let batch = 0; batch < options.maxBatches; batch++) {
     const expired = await store.expireDueSessions(clock.now(), options.batchSize);
     total += expired;
-    if (expired < options.batchSize) break;
+    if (expired < options.batchSize || options.shouldStop?.()) break;
   }
   return total;
 }

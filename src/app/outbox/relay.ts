@@ -13,6 +13,8 @@ export interface RelayOptions {
   maxBatches: number;
   retry: RetryPolicy;
   random?: () => number;
+  /** Checked after each batch: true ends the run there (a worker being stopped). */
+  shouldStop?: () => boolean;
 }
 
 export const DEFAULT_RELAY: RelayOptions = {
@@ -58,7 +60,7 @@ export async function relayOutbox(
     // A batch holds one event per order, so a short batch does not mean the outbox is drained:
     // go on while events get out; stop when none was deliverable or none got through (a sink
     // that is down is not hammered; failures wait for their next attempt time).
-    if (published === 0) break;
+    if (published === 0 || options.shouldStop?.()) break;
   }
   return run;
 }

@@ -6,6 +6,8 @@ export interface PaymentExpiryOptions {
   maxBatches: number;
   /** Minutes before expiry at which `payment_session.expiring` is written, once. */
   warnBeforeMinutes: number;
+  /** Checked after each batch: true ends the run there (a worker being stopped). */
+  shouldStop?: () => boolean;
 }
 
 export const DEFAULT_PAYMENT_EXPIRY: PaymentExpiryOptions = {
@@ -29,12 +31,12 @@ export async function runPaymentExpiry(
       options.batchSize,
     );
     warned += count;
-    if (count < options.batchSize) break;
+    if (count < options.batchSize || options.shouldStop?.()) break;
   }
   for (let batch = 0; batch < options.maxBatches; batch++) {
     const count = await store.expireSessions(clock.now(), options.batchSize);
     expired += count;
-    if (count < options.batchSize) break;
+    if (count < options.batchSize || options.shouldStop?.()) break;
   }
   return { warned, expired };
 }
