@@ -15,7 +15,6 @@ import {
   modalSubmit,
   newSnowflake,
   openDiscordHttp,
-  paymentIdOf,
   readyCart,
   relayAll,
   select,
@@ -115,7 +114,8 @@ describeEachStore('Discord: a buyer orders and pays by signed interactions only'
     expect(edit.authorization).toBeUndefined();
     const [payLink] = linkButtons(edit.body);
     if (!payLink) throw new Error(`no payment link in ${JSON.stringify(edit.body)}`);
-    expect(payLink.url).toContain(`/sandbox/pay/${tenant}/`);
+    // The buyer's payment page (/pay/<order>?t=…), whose Pay button leads to the provider.
+    expect(payLink.url).toMatch(/\/pay\/[0-9a-f-]{36}\?t=/);
     expect(payLink.label).toMatch(/^Pay \$\d+\.\d\d · /);
     expect(textOf(edit.body)).toContain('Your order is placed');
 
@@ -128,8 +128,12 @@ describeEachStore('Discord: a buyer orders and pays by signed interactions only'
     if (!orderId) throw new Error('no order');
     expect(placed.value.state).toBe('SUBMITTED');
 
-    // The buyer presses Pay on the sandbox page the link opens.
-    const paid = await sandbox(h, tenant, paymentIdOf(payLink.url), 'succeed');
+    // The link opens the order's payment page; its Pay button leads to the sandbox page, where
+    // the buyer presses Pay.
+    expect(payLink.url).toContain(`/pay/${orderId}?t=`);
+    const [payment] = await h.system.payments.latestPayments(tenant, [orderId]);
+    if (!payment) throw new Error('no payment');
+    const paid = await sandbox(h, tenant, payment.id, 'succeed');
     expect(paid.statusCode).toBeLessThan(400);
     expect(await orderStatus(h.system.store.db, tenant, orderId)).toBe('paid');
 

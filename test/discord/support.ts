@@ -303,13 +303,6 @@ export function textOf(message: unknown): string {
   ].join('\n');
 }
 
-/** The payment id in a sandbox payment link. */
-export function paymentIdOf(url: string): string {
-  const id = url.split('/').at(-1);
-  if (!id) throw new Error(`no payment id in ${url}`);
-  return id;
-}
-
 /** Link buttons (url, label) in a message body as the stand-in received it. */
 export function linkButtons(body: unknown): { url: string; label: string }[] {
   const found: { url: string; label: string }[] = [];

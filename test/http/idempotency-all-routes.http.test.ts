@@ -17,13 +17,15 @@ import { describeEachStore, newTenantId } from '../support/stores.ts';
  * (rows, session versions, stock, payment attempts), so a second execution anywhere shows.
  */
 
-type Needs = 'nothing' | 'session' | 'ready' | 'order' | 'paid';
+type Needs = 'nothing' | 'session' | 'ready' | 'order' | 'paid' | 'merchant';
 
 interface World {
   tenant: string;
   product: ProductVariant;
   sessionId: string;
   orderId: string;
+  /** A Discord guild of this world's own (snowflakes are global, not per tenant). */
+  guildId: string;
 }
 
 interface Case {
@@ -42,6 +44,21 @@ interface Case {
 const BUYER = 'buyer-1';
 const ADMIN = 'admin-1';
 const SELLER = 'seller-1';
+const RATE = {
+  countryCode: 'default',
+  serviceLevel: 'standard',
+  priceCents: 500,
+  title: 'Standard',
+};
+const PROMOTION = { type: 'free_shipping', minSubtotalCents: 10000, description: 'Free over 100' };
+const BUYER_RECORD = { email: 'c1@example.com', name: 'C One' };
+const SAVED_ADDRESS = { streetAddress: '1 A St', locality: 'X', postalCode: '1', country: 'US' };
+let guildCounter = 500000000000000000n;
+function newGuildId(): string {
+  guildCounter += 1n + BigInt(process.pid);
+  return String(guildCounter);
+}
+
 const ORDER_BODY = (w: World, quantity = 1) => ({
   items: [{ variantId: w.product.id, quantity }],
   shippingAddress: ADDRESS,
@@ -97,6 +114,30 @@ const CASES: Case[] = [
   { method: 'POST', path: '/api/admin/coupons', needs: 'nothing', role: 'admin', url: () => '/api/admin/coupons',
     body: () => ({ code: 'TENOFF', kind: 'percent', percentBp: 1000 }),
     other: () => ({ url: '/api/admin/coupons', body: { code: 'TENOFF', kind: 'percent', percentBp: 2000 } }) },
+  { method: 'PUT', path: '/api/admin/shipping-rates/:id', needs: 'nothing', role: 'admin',
+    url: () => '/api/admin/shipping-rates/std', body: () => RATE,
+    other: () => ({ url: '/api/admin/shipping-rates/std', body: { ...RATE, priceCents: 700 } }) },
+  { method: 'DELETE', path: '/api/admin/shipping-rates/:id', needs: 'merchant', role: 'admin',
+    url: () => '/api/admin/shipping-rates/std', other: () => ({ url: '/api/admin/shipping-rates/other' }) },
+  { method: 'PUT', path: '/api/admin/promotions/:id', needs: 'nothing', role: 'admin',
+    url: () => '/api/admin/promotions/free', body: () => PROMOTION,
+    other: () => ({ url: '/api/admin/promotions/free', body: { ...PROMOTION, minSubtotalCents: 20000 } }) },
+  { method: 'DELETE', path: '/api/admin/promotions/:id', needs: 'merchant', role: 'admin',
+    url: () => '/api/admin/promotions/free', other: () => ({ url: '/api/admin/promotions/other' }) },
+  { method: 'PUT', path: '/api/admin/buyers/:id', needs: 'nothing', role: 'admin',
+    url: () => '/api/admin/buyers/c1', body: () => BUYER_RECORD,
+    other: () => ({ url: '/api/admin/buyers/c1', body: { ...BUYER_RECORD, name: 'C Two' } }) },
+  { method: 'DELETE', path: '/api/admin/buyers/:id', needs: 'merchant', role: 'admin',
+    url: () => '/api/admin/buyers/c1', other: () => ({ url: '/api/admin/buyers/c2' }) },
+  { method: 'PUT', path: '/api/admin/buyers/:id/addresses/:addressId', needs: 'merchant', role: 'admin',
+    url: () => '/api/admin/buyers/c1/addresses/a2', body: () => SAVED_ADDRESS,
+    other: () => ({ url: '/api/admin/buyers/c1/addresses/a2', body: { ...SAVED_ADDRESS, postalCode: '2' } }) },
+  { method: 'DELETE', path: '/api/admin/buyers/:id/addresses/:addressId', needs: 'merchant', role: 'admin',
+    url: () => '/api/admin/buyers/c1/addresses/a1', other: () => ({ url: '/api/admin/buyers/c1/addresses/a3' }) },
+  { method: 'PUT', path: '/api/admin/discord/guilds/:guildId', needs: 'nothing', role: 'admin',
+    url: (w) => `/api/admin/discord/guilds/${w.guildId}`, other: () => ({ url: `/api/admin/discord/guilds/${newGuildId()}` }) },
+  { method: 'DELETE', path: '/api/admin/discord/guilds/:guildId', needs: 'merchant', role: 'admin',
+    url: (w) => `/api/admin/discord/guilds/${w.guildId}`, other: () => ({ url: `/api/admin/discord/guilds/${newGuildId()}` }) },
 ];
 
 /** Everything a second execution could change, for one tenant. */
@@ -118,7 +159,12 @@ async function footprint(db: SqlStore['db'], tenant: string): Promise<Record<str
       (SELECT count(*) FROM product_variants WHERE tenant_id = ${tenant})::int AS variants,
       (SELECT coalesce(sum(on_hand), 0) FROM product_variants WHERE tenant_id = ${tenant})::int AS on_hand,
       (SELECT coalesce(sum(reserved), 0) FROM product_variants WHERE tenant_id = ${tenant})::int AS reserved,
-      (SELECT count(*) FROM coupons WHERE tenant_id = ${tenant})::int AS coupons
+      (SELECT count(*) FROM coupons WHERE tenant_id = ${tenant})::int AS coupons,
+      (SELECT string_agg(id || ':' || price_cents, '|' ORDER BY id) FROM shipping_rates WHERE tenant_id = ${tenant}) AS shipping_rates,
+      (SELECT count(*) FROM promotions WHERE tenant_id = ${tenant})::int AS promotions,
+      (SELECT count(*) FROM buyers WHERE tenant_id = ${tenant})::int AS buyers,
+      (SELECT count(*) FROM buyer_addresses WHERE tenant_id = ${tenant})::int AS buyer_addresses,
+      (SELECT count(*) FROM discord_guilds WHERE tenant_id = ${tenant})::int AS discord_guilds
   `.execute(db);
   return result.rows[0] ?? {};
 }
@@ -131,7 +177,26 @@ describeEachStore('Idempotency-Key on every unsafe /api route', (store) => {
     const tenant = newTenantId();
     const [product] = await h.seedProducts(tenant, { onHand: 50, sellerId: SELLER });
     if (!product) throw new Error('no product');
-    const w: World = { tenant, product, sessionId: '', orderId: '' };
+    const w: World = { tenant, product, sessionId: '', orderId: '', guildId: newGuildId() };
+    if (needs === 'merchant') {
+      const admin = h.headers(tenant, ADMIN, 'admin');
+      const setup: [string, unknown][] = [
+        ['/api/admin/shipping-rates/std', RATE],
+        ['/api/admin/promotions/free', PROMOTION],
+        ['/api/admin/buyers/c1', BUYER_RECORD],
+        ['/api/admin/buyers/c1/addresses/a1', SAVED_ADDRESS],
+        [`/api/admin/discord/guilds/${w.guildId}`, undefined],
+      ];
+      for (const [url, body] of setup) {
+        const made = await h.app.inject({
+          method: 'PUT',
+          url,
+          headers: body === undefined ? admin : { ...admin, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+        });
+        if (made.statusCode !== 200) throw new Error(`${url}: ${made.body}`);
+      }
+    }
     const ctx: RequestContext = { tenantId: tenant, userId: BUYER, role: 'user' };
     if (needs === 'order' || needs === 'paid') {
       const placed = await h.system.placeOrder(ctx, {
