@@ -18,7 +18,10 @@ const USAGE = `usage: ordersession <command>
   seed-demo        fill the demo tenant's catalog and exit
   expire --once    expire every overdue order session and payment window, once, and exit
   relay --once     relay every deliverable outbox event to OUTBOX_SINK, once, and exit
-  relay --unpark   put parked (dead-lettered) outbox events back in line`;
+  relay --unpark   put parked (dead-lettered) outbox events back in line
+  agent-keys create --tenant <id> [--label <text>]   make an AI agent API key; printed once
+  agent-keys list --tenant <id>                      the tenant's agent keys (not the keys)
+  agent-keys revoke --tenant <id> --id <key id>      refuse that key from now on`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -93,6 +96,44 @@ async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void>
   }
 }
 
+async function agentKeysCommand(
+  action: string | undefined,
+  flags: { tenant?: string | undefined; label?: string | undefined; id?: string | undefined },
+): Promise<void> {
+  if (!flags.tenant) throw new Error('agent-keys: --tenant <id> is required');
+  const system = await openSystem(
+    { ...loadConfig(), seedDemo: false },
+    { gatewayKey: 'unused-by-agent-keys' },
+  );
+  const ctx = { tenantId: flags.tenant, userId: 'cli', role: 'internal' as const };
+  try {
+    const keys = system.agentKeys;
+    if (action === 'create') {
+      const created = await keys.create(ctx, flags.label ? { label: flags.label } : {});
+      if (!created.ok) throw new Error(created.error.message);
+      process.stdout.write(
+        `agent key ${created.value.id} for tenant ${flags.tenant} (shown once, keep it now):\n${created.value.key}\n`,
+      );
+    } else if (action === 'list') {
+      const listed = await keys.list(ctx);
+      if (!listed.ok) throw new Error(listed.error.message);
+      for (const key of listed.value) {
+        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'live';
+        process.stdout.write(`${key.id}  ${key.label}  ${state}\n`);
+      }
+    } else if (action === 'revoke') {
+      if (!flags.id) throw new Error('agent-keys revoke: --id <key id> is required');
+      const revoked = await keys.revoke(ctx, flags.id);
+      if (!revoked.ok) throw new Error(revoked.error.message);
+      process.stdout.write(`agent key ${revoked.value.id} revoked\n`);
+    } else {
+      throw new Error('agent-keys: create, list or revoke');
+    }
+  } finally {
+    await system.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -100,6 +141,9 @@ async function main(): Promise<void> {
       once: { type: 'boolean', default: false },
       unpark: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
+      tenant: { type: 'string' },
+      label: { type: 'string' },
+      id: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -157,6 +201,8 @@ async function main(): Promise<void> {
     }
     case 'relay':
       return relay(values);
+    case 'agent-keys':
+      return agentKeysCommand(positionals[1], values);
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;

@@ -103,6 +103,14 @@ const environment = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+  // AI agents (UCP)
+  UCP_PAYMENT_HANDLER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ and -')
+    .default('mock_payment_handler'),
+  SIMULATION_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  ALLOW_PRIVATE_OUTBOUND: z.enum(['true', 'false']).default('false'),
+  NODE_ENV: z.string().optional(),
 });
 
 export interface Config {
@@ -140,6 +148,16 @@ export interface Config {
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
   outbox: OutboxConfig;
+  agents: AgentsConfig;
+}
+
+export interface AgentsConfig {
+  /** The id of the sandbox payment handler UCP agents pay with. */
+  paymentHandlerId: string;
+  /** Set: POST /testing/simulate-shipping/{orderId} exists, guarded by this secret. */
+  simulationSecret: string | undefined;
+  /** URLs fetched on a caller's word (platform profiles, webhooks): the outbound rules. */
+  outbound: { httpsOnly: boolean; allowPrivate: boolean };
 }
 
 export interface OutboxConfig {
@@ -235,6 +253,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
+    },
+    agents: {
+      paymentHandlerId: e.UCP_PAYMENT_HANDLER_ID,
+      simulationSecret: e.SIMULATION_SECRET,
+      outbound: {
+        httpsOnly: e.NODE_ENV === 'production',
+        allowPrivate: e.ALLOW_PRIVATE_OUTBOUND === 'true',
+      },
     },
   };
 }

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { type AgentKeys, createAgentKeys } from './app/agent-keys/service.ts';
+import { createProductSearch, type ProductSearch } from './app/catalog/search.ts';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
@@ -20,13 +22,17 @@ import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
 import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
+import { registerUcp } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
 import type { ReceiveWebhook } from './http/webhook.routes.ts';
+import { createSafeFetcher, DEFAULT_OUTBOUND, type SafeFetcher } from './outbound/safe-fetch.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
+import { createSqlAgentKeyRepository } from './store/sql/agent-keys.repository.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
+import { createSqlProductSearch } from './store/sql/catalog-search.sql.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import {
   migrateToLatest,
@@ -69,6 +75,10 @@ export interface System {
   metrics: Metrics;
   outbox: OutboxStore;
   gatewayKey: string;
+  /** AI agent channels (UCP): API keys, catalog search, outbound fetches on an agent's word. */
+  agentKeys: AgentKeys;
+  productSearch: ProductSearch;
+  outbound: SafeFetcher;
   close(): Promise<void>;
 }
 
@@ -130,6 +140,7 @@ export async function openSystem(
   const webhookSecret =
     options.webhookSecret ??
     resolveSecret(config, 'payment-webhook-secret', config.paymentWebhookSecret);
+  const outbound = createSafeFetcher({ ...DEFAULT_OUTBOUND, ...config.agents.outbound });
   const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(store.db) });
   const placeOrderUncounted = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
@@ -200,7 +211,17 @@ export async function openSystem(
     webhookSecret,
     pricing: createPricingService(createSqlPricingRepository(store.db), { clock }),
     gatewayKey: options.gatewayKey ?? resolveSecret(config, 'gateway-key', config.gatewayKey),
-    close: () => store.close(),
+    agentKeys: createAgentKeys(createSqlAgentKeyRepository(store.db), {
+      clock,
+      newId: newTimeOrderedId,
+      defaultTenantId: config.defaultTenantId,
+    }),
+    productSearch: createProductSearch(createSqlProductSearch(store.db)),
+    outbound,
+    close: async () => {
+      await outbound.close();
+      await store.close();
+    },
   };
 }
 
@@ -215,8 +236,8 @@ function limitsOrNone(
   };
 }
 
-export function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
-  return buildServer({
+export async function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
+  const app = await buildServer({
     sessions: system.sessions,
     submitSession: system.submitSession,
     catalog: system.catalog,
@@ -248,4 +269,6 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
   });
+  await registerUcp(app, system);
+  return app;
 }

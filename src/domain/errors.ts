@@ -41,6 +41,9 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: 'Too many requests; slow down.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
+  AGENT_KEY_NOT_FOUND: 'No such agent API key.',
+  PROTOCOL_VERSION_UNSUPPORTED:
+    'The agent asked for a protocol version this service does not speak.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

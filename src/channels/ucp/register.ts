@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { agentKeyRoutes } from '../../http/agent-keys.routes.ts';
+import { requireCaller } from '../../http/caller-auth.ts';
+import type { System } from '../../system.ts';
+import { ucpRoutes } from './routes.ts';
+
+/**
+ * The AI agent channel on the HTTP server: the admin routes for agent API keys under /api
+ * (behind the gateway, like every /api route), and the UCP binding at the root.
+ */
+export async function registerUcp(app: FastifyInstance, system: System): Promise<void> {
+  await app.register(
+    async (api) => {
+      requireCaller(api, {
+        gatewayKey: system.gatewayKey,
+        defaultTenantId: system.config.defaultTenantId,
+        serviceSecret: system.config.serviceSecret,
+        allowedServices: system.config.allowedServices,
+        now: () => system.clock.now(),
+      });
+      await api.register(agentKeyRoutes, { agentKeys: system.agentKeys });
+    },
+    { prefix: '/api' },
+  );
+  await app.register(ucpRoutes, {
+    endpoint: `${system.config.publicBaseUrl}/`,
+    paymentHandlerId: system.config.agents.paymentHandlerId,
+    simulationSecret: system.config.agents.simulationSecret,
+    agentKeys: system.agentKeys,
+    productSearch: system.productSearch,
+    lifecycle: system.lifecycle,
+    orders: system.orders,
+  });
+}
