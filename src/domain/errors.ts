@@ -41,6 +41,18 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: 'Too many requests; slow down.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'A dependency of the service is unavailable.',
+  // Agent checkout sessions
+  CHECKOUT_SESSION_NOT_FOUND: 'No such checkout session (or it has expired).',
+  CHECKOUT_SESSION_LOCKED:
+    'Orders were placed for this checkout session; only its payment can change.',
+  FULFILLMENT_NOT_SELECTED: 'Fulfillment address and option must be selected',
+  PAYMENT_DECLINED: 'The payment was declined.',
+  PAYMENT_FRAUD_SUSPECTED: 'The payment was refused as suspected fraud.',
+  SHIPPING_RATE_NOT_FOUND: 'No such shipping rate.',
+  PROMOTION_NOT_FOUND: 'No such promotion.',
+  BUYER_NOT_FOUND: 'No such buyer.',
+  BUYER_EMAIL_TAKEN: 'Another buyer of the tenant has that e-mail address.',
+  // AI agents (UCP)
   AGENT_KEY_NOT_FOUND: 'No such agent API key.',
   PROTOCOL_VERSION_UNSUPPORTED:
     'The agent asked for a protocol version this service does not speak.',

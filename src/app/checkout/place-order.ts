@@ -46,10 +46,23 @@ export interface CheckoutDeps {
   paymentWindow: PaymentWindowSettings;
 }
 
+/**
+ * Pricing a trusted caller has already decided (an agent checkout session's shipping option and
+ * discount codes), used instead of the tenant's flat shipping and the input's coupon. Never
+ * taken from a client: the HTTP routes do not pass it.
+ */
+export interface CheckoutOverrides {
+  /** The whole checkout's shipping, shared among its orders in proportion to their subtotals. */
+  shippingCents?: number | undefined;
+  /** The whole checkout's discount; `couponCode` names its codes on the orders. */
+  discount?: { amountCents: number; couponCode: string } | null | undefined;
+}
+
 export type PlaceOrder = (
   ctx: RequestContext,
   input: PlaceOrderInput,
   metadata?: PaymentMetadata,
+  overrides?: CheckoutOverrides,
 ) => Promise<Result<CheckoutResult>>;
 
 /**
@@ -63,6 +76,7 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
     ctx: RequestContext,
     input: PlaceOrderInput,
     metadata?: PaymentMetadata,
+    overrides?: CheckoutOverrides,
   ): Promise<Result<CheckoutResult>> => {
     const allowed = authorize(ctx, 'order:place');
     if (!allowed.ok) return allowed;
@@ -86,7 +100,7 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
       tenantId: ctx.tenantId,
       userId: ctx.userId,
       key: idempotencyKey,
-      requestHash: requestHash(command),
+      requestHash: requestHash(overrides === undefined ? command : { ...command, overrides }),
       now,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3_600_000),
     };
@@ -118,8 +132,9 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
         );
       }
       const settings = await tx.loadPricingSettings(ctx.tenantId);
-      let discount: { amountCents: number; couponCode: string } | null = null;
-      if (command.couponCode !== undefined) {
+      let discount: { amountCents: number; couponCode: string } | null =
+        overrides?.discount ?? null;
+      if (command.couponCode !== undefined && overrides?.discount === undefined) {
         const coupon = await tx.findCoupon(ctx.tenantId, command.couponCode);
         if (!coupon) return fail('COUPON_NOT_FOUND', undefined, { field: 'couponCode' });
         const subtotalCents = lines.value.reduce(
@@ -144,6 +159,7 @@ export function createPlaceOrder(deps: CheckoutDeps): PlaceOrder {
         currency,
         settings,
         discount,
+        shippingCents: overrides?.shippingCents,
         shippingAddress: command.shippingAddress,
         customer: {
           userId: ctx.userId,

@@ -13,6 +13,11 @@ export interface CheckoutDraft {
   settings: PricingSettings;
   /** The checkout's whole discount, shared among its orders in proportion to their subtotals. */
   discount: { amountCents: number; couponCode: string } | null;
+  /**
+   * The checkout's whole shipping, shared among its orders like the discount (an agent checkout
+   * session's selected option). Unset: each order pays the tenant's flat shipping.
+   */
+  shippingCents?: number | undefined;
   shippingAddress: ShippingAddress;
   customer: CustomerSnapshot;
   paymentMethod: string | null;
@@ -28,6 +33,10 @@ export function buildCheckoutOrders(draft: CheckoutDraft): Order[] {
     group.lines.reduce((sum, line) => sum + line.variant.priceCents * line.quantity, 0),
   );
   const discounts = allocate(draft.discount?.amountCents ?? 0, subtotals);
+  const shippings =
+    draft.shippingCents === undefined
+      ? subtotals.map(() => draft.settings.shippingFlatCents)
+      : allocate(draft.shippingCents, subtotals);
 
   return groups.map((group, index) => {
     const items = group.lines.map((line) => ({
@@ -50,7 +59,7 @@ export function buildCheckoutOrders(draft: CheckoutDraft): Order[] {
               sourceId: draft.discount.couponCode,
             }
           : null,
-      shippingCents: draft.settings.shippingFlatCents,
+      shippingCents: shippings[index] ?? 0,
       settings: draft.settings,
     });
     return {

@@ -6,10 +6,10 @@ export interface CheckoutLine {
   quantity: number;
 }
 
-export interface SellerGroup {
+export interface SellerGroup<L = CheckoutLine> {
   sellerId: string | null;
   orderSource: OrderSource;
-  lines: CheckoutLine[];
+  lines: L[];
 }
 
 /**
@@ -17,8 +17,10 @@ export interface SellerGroup {
  * seller's items a `seller` order. Groups come out in a stable order: brand first, then sellers
  * by id, so a replayed checkout splits the same way.
  */
-export function splitBySeller(lines: readonly CheckoutLine[]): SellerGroup[] {
-  const groups = new Map<string | null, CheckoutLine[]>();
+export function splitBySeller<L extends { variant: { sellerId: string | null } } = CheckoutLine>(
+  lines: readonly L[],
+): SellerGroup<L>[] {
+  const groups = new Map<string | null, L[]>();
   for (const line of lines) {
     const key = line.variant.sellerId;
     groups.set(key, [...(groups.get(key) ?? []), line]);
@@ -27,7 +29,7 @@ export function splitBySeller(lines: readonly CheckoutLine[]): SellerGroup[] {
     .sort(([a], [b]) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
     .map(([sellerId, groupLines]) => ({
       sellerId,
-      orderSource: sellerId === null ? 'brand' : 'seller',
+      orderSource: (sellerId === null ? 'brand' : 'seller') as OrderSource,
       lines: groupLines,
     }));
 }
