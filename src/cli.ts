@@ -6,6 +6,7 @@ import {
   runPaymentExpiry,
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
+import { withAgentWebhooks } from './channels/ucp/register.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { relayOptions, startService } from './service.ts';
 import { createSink } from './sinks/index.ts';
@@ -75,10 +76,13 @@ async function relay(flags: { once?: boolean; unpark?: boolean }): Promise<void>
       process.stdout.write(`put ${unparked} parked outbox event(s) back in line\n`);
       return;
     }
-    const sink = createSink(config.outbox, {
-      logger: system.logger,
-      webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
-    });
+    const sink = withAgentWebhooks(
+      system,
+      createSink(config.outbox, {
+        logger: system.logger,
+        webhookSecret: resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret),
+      }),
+    );
     if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
     try {
       const run = await relayOutbox(

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { RelayOptions } from './app/outbox/relay.ts';
+import { withAgentWebhooks } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
 import { createSink } from './sinks/index.ts';
@@ -44,13 +45,16 @@ export async function startService(
       onExpired: (count) => system.metrics.expiries.inc({ kind: 'payment_window' }, count),
     }),
   ];
-  const sink = createSink(config.outbox, {
-    logger: system.logger,
-    webhookSecret:
-      config.outbox.sink === 'webhook'
-        ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
-        : '',
-  });
+  const sink = withAgentWebhooks(
+    system,
+    createSink(config.outbox, {
+      logger: system.logger,
+      webhookSecret:
+        config.outbox.sink === 'webhook'
+          ? resolveSecret(config, 'outbox-webhook-secret', config.outbox.webhook.secret)
+          : '',
+    }),
+  );
   if (sink) {
     workers.push(
       startOutboxRelay({

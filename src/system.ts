@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import type { AgentIdempotencyStore } from './app/agent-idempotency.ts';
 import { type AgentKeys, createAgentKeys } from './app/agent-keys/service.ts';
+import type { AgentOrderStore } from './app/agent-orders.ts';
 import { createProductSearch, type ProductSearch } from './app/catalog/search.ts';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
@@ -30,7 +32,9 @@ import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { createSafeFetcher, DEFAULT_OUTBOUND, type SafeFetcher } from './outbound/safe-fetch.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
+import { createSqlAgentIdempotencyStore } from './store/sql/agent-idempotency.store.ts';
 import { createSqlAgentKeyRepository } from './store/sql/agent-keys.repository.ts';
+import { createSqlAgentOrderStore } from './store/sql/agent-orders.repository.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { createSqlProductSearch } from './store/sql/catalog-search.sql.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
@@ -79,6 +83,8 @@ export interface System {
   agentKeys: AgentKeys;
   productSearch: ProductSearch;
   outbound: SafeFetcher;
+  agentOrders: AgentOrderStore;
+  agentIdempotency: AgentIdempotencyStore;
   close(): Promise<void>;
 }
 
@@ -218,6 +224,8 @@ export async function openSystem(
     }),
     productSearch: createProductSearch(createSqlProductSearch(store.db)),
     outbound,
+    agentOrders: createSqlAgentOrderStore(store.db),
+    agentIdempotency: createSqlAgentIdempotencyStore(store.db),
     close: async () => {
       await outbound.close();
       await store.close();

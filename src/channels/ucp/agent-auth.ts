@@ -6,6 +6,9 @@ import { domainError } from '../../domain/errors.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
 import { negotiateVersion, parseUcpAgent, type UcpAgent } from './version.ts';
 
+/** Orders placed through UCP are recorded under `ucp:<key id or anonymous>`. */
+export const UCP_USER_PREFIX = 'ucp';
+
 export interface AgentRequest {
   caller: AgentCaller;
   /** The context our use cases take: the agent acts as a user of its tenant. */
@@ -68,7 +71,7 @@ export function requireAgent(app: FastifyInstance, agentKeys: AgentKeys): void {
       ucpAgent,
       ctx: {
         tenantId: caller.value.tenantId,
-        userId: agentUserId(caller.value),
+        userId: agentUserId(UCP_USER_PREFIX, caller.value),
         role: 'user',
         requestId: request.id,
       },

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { EventSink } from '../../app/outbox/ports.ts';
 import { agentKeyRoutes } from '../../http/agent-keys.routes.ts';
 import { requireCaller } from '../../http/caller-auth.ts';
 import type { System } from '../../system.ts';
 import { ucpRoutes } from './routes.ts';
+import { withUcpOrderWebhooks } from './webhooks.ts';
 
 /**
  * The AI agent channel on the HTTP server: the admin routes for agent API keys under /api
@@ -30,5 +32,17 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
     productSearch: system.productSearch,
     lifecycle: system.lifecycle,
     orders: system.orders,
+  });
+}
+
+/** The configured sink, with UCP order webhooks added; none stays none (another relay runs). */
+export function withAgentWebhooks(system: System, sink: EventSink | null): EventSink | null {
+  if (!sink) return null;
+  return withUcpOrderWebhooks(sink, {
+    agentOrders: system.agentOrders,
+    orders: system.orderRepository,
+    fetcher: system.outbound,
+    baseUrl: system.config.publicBaseUrl,
+    now: () => system.clock.now(),
   });
 }

@@ -32,7 +32,10 @@ export interface AgentCaller {
   keyId: string | null;
 }
 
-/** The user id an agent's sessions and orders are recorded under. */
-export function agentUserId(caller: AgentCaller): string {
-  return caller.keyId === null ? 'agent:anonymous' : `agent:${caller.keyId}`;
+/**
+ * The user id an agent's sessions and orders are recorded under, e.g. `ucp:anonymous` or
+ * `ucp:<key id>`: the protocol in it tells whose orders a channel's webhooks are for.
+ */
+export function agentUserId(protocol: string, caller: AgentCaller): string {
+  return `${protocol}:${caller.keyId ?? 'anonymous'}`;
 }

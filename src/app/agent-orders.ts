@@ -1,0 +1,27 @@
+/**
+ * What an agent protocol keeps beside one of our orders: the protocol's own view of it (a JSON
+ * document the channel owns: its lines, fulfillment events, adjustments as the platform sent
+ * them), and where the platform wants order webhooks.
+ */
+export interface AgentOrderRecord {
+  tenantId: string;
+  orderId: string;
+  checkoutId: string;
+  webhookUrl: string | null;
+  document: Record<string, unknown>;
+  version: number;
+}
+
+export interface AgentOrderStore {
+  /** Records the order once; a second call (a replayed completion) keeps the first record. */
+  insert(record: Omit<AgentOrderRecord, 'version'>, now: Date): Promise<void>;
+  find(tenantId: string, orderId: string): Promise<AgentOrderRecord | null>;
+  /** Replaces the document if it is still at `expectedVersion`; false when another write won. */
+  replaceDocument(
+    tenantId: string,
+    orderId: string,
+    document: Record<string, unknown>,
+    expectedVersion: number,
+    now: Date,
+  ): Promise<boolean>;
+}
