@@ -103,6 +103,13 @@ const environment = z.object({
   OUTBOX_MAX_ATTEMPTS: integer(1, 1000, 10),
   OUTBOX_RETENTION_HOURS: integer(1, 24 * 365, 168),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 64 * 1024),
+  // Agent checkout sessions
+  CHECKOUT_SESSION_STORE: z.enum(['sql', 'dynamodb']).default('sql'),
+  DYNAMODB_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name')
+    .default('ordersession-checkout-sessions'),
+  CHECKOUT_SESSION_TTL_HOURS: integer(1, 24 * 30, 24),
   // AI agents (UCP)
   UCP_PAYMENT_HANDLER_ID: z
     .string()
@@ -148,6 +155,8 @@ export interface Config {
   /** Per user and minute (0: no limit): order placement and session submit, payment retries. */
   rateLimits: { ordersPerMinute: number; retriesPerMinute: number };
   outbox: OutboxConfig;
+  /** Agent checkout sessions: where they live and how long they last after their last change. */
+  checkoutSessions: { store: 'sql' | 'dynamodb'; dynamodbTable: string; ttlHours: number };
   agents: AgentsConfig;
 }
 
@@ -253,6 +262,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       retentionHours: e.OUTBOX_RETENTION_HOURS,
+    },
+    checkoutSessions: {
+      store: e.CHECKOUT_SESSION_STORE,
+      dynamodbTable: e.DYNAMODB_TABLE,
+      ttlHours: e.CHECKOUT_SESSION_TTL_HOURS,
     },
     agents: {
       paymentHandlerId: e.UCP_PAYMENT_HANDLER_ID,

@@ -11,6 +11,15 @@ import { type CatalogService, createCatalogService } from './app/catalog/service
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
 import {
+  createMerchantDataService,
+  type MerchantDataService,
+} from './app/checkout-sessions/merchant-data.ts';
+import type { CheckoutSessionStore } from './app/checkout-sessions/ports.ts';
+import {
+  type CheckoutSessionService,
+  createCheckoutSessionService,
+} from './app/checkout-sessions/service.ts';
+import {
   createOrderSessionService,
   type OrderSessionService,
 } from './app/order-sessions/service.ts';
@@ -32,12 +41,15 @@ import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { createSafeFetcher, DEFAULT_OUTBOUND, type SafeFetcher } from './outbound/safe-fetch.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
+import { createSandboxCharger } from './providers/sandbox-charger.ts';
+import { createDynamoCheckoutSessionStore } from './store/dynamodb/checkout-session.store.ts';
 import { createSqlAgentIdempotencyStore } from './store/sql/agent-idempotency.store.ts';
 import { createSqlAgentKeyRepository } from './store/sql/agent-keys.repository.ts';
 import { createSqlAgentOrderStore } from './store/sql/agent-orders.repository.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
 import { createSqlProductSearch } from './store/sql/catalog-search.sql.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
+import { createSqlCheckoutSessionStore } from './store/sql/checkout-session.store.ts';
 import {
   migrateToLatest,
   openEmbedded,
@@ -46,6 +58,7 @@ import {
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
+import { createSqlMerchantDataRepository } from './store/sql/merchant-data.repository.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
 import { createSqlOrderChangeStore } from './store/sql/order-change.store.ts';
 import { createSqlOrderSessionRepository } from './store/sql/order-session.repository.ts';
@@ -79,6 +92,10 @@ export interface System {
   metrics: Metrics;
   outbox: OutboxStore;
   gatewayKey: string;
+  /** Agent checkout sessions (issue #11): the use cases, their store, the merchant data admin. */
+  checkoutSessions: CheckoutSessionService;
+  checkoutSessionStore: CheckoutSessionStore;
+  merchantData: MerchantDataService;
   /** AI agent channels (UCP): API keys, catalog search, outbound fetches on an agent's word. */
   agentKeys: AgentKeys;
   productSearch: ProductSearch;
@@ -118,6 +135,8 @@ export async function openSystem(
     logger?: Logger;
     gatewayKey?: string;
     webhookSecret?: string;
+    /** Tests hand in a store of their own (DynamoDB on a local server, say). */
+    checkoutSessionStore?: CheckoutSessionStore;
   } = {},
 ): Promise<System> {
   const logger = options.logger ?? pino({ level: config.logLevel });
@@ -157,15 +176,42 @@ export async function openSystem(
     paymentMethods: config.paymentMethods,
     paymentWindow: config.paymentWindow,
   });
-  const placeOrder: PlaceOrder = async (ctx, input, metadata) => {
-    const result = await placeOrderUncounted(ctx, input, metadata);
+  const placeOrder: PlaceOrder = async (ctx, input, metadata, overrides) => {
+    const result = await placeOrderUncounted(ctx, input, metadata, overrides);
     if (result.ok && !result.value.replayed) {
       for (const order of result.value.orders)
         metrics.ordersPlaced.inc({ source: order.orderSource });
     }
     return result;
   };
+  const merchantData = createSqlMerchantDataRepository(store.db);
+  const checkoutSessionStore =
+    options.checkoutSessionStore ??
+    (config.checkoutSessions.store === 'dynamodb'
+      ? createDynamoCheckoutSessionStore({
+          tableName: config.checkoutSessions.dynamodbTable,
+          ttlHours: config.checkoutSessions.ttlHours,
+        })
+      : createSqlCheckoutSessionStore(store.db));
+  const checkoutSessions = createCheckoutSessionService({
+    store: checkoutSessionStore,
+    catalog: merchantData,
+    clock,
+    newId: newTimeOrderedId,
+    ttlHours: config.checkoutSessions.ttlHours,
+    completion: {
+      placeOrder,
+      payments,
+      provider,
+      charger: createSandboxCharger(),
+      orders: orderRepository,
+      newId: newTimeOrderedId,
+    },
+  });
   return {
+    checkoutSessions,
+    checkoutSessionStore,
+    merchantData: createMerchantDataService(merchantData, { clock }),
     config,
     store,
     clock,

@@ -4,6 +4,7 @@ import {
 } from '../../domain/checkout-session/inputs.ts';
 import {
   checkoutSessionLifecycle,
+  DERIVED_STATUSES,
   deriveStatus,
   fulfillmentSelected,
   selectedDestination,
@@ -105,7 +106,15 @@ export async function completeCheckoutSession(
     }
     return ok({ ...refreshed, status: 'complete_in_progress' as const });
   });
-  if (!claimed.ok) return claimed;
+  if (!claimed.ok) {
+    if (claimed.error.code === 'INSUFFICIENT_STOCK') {
+      // Store what the catalog says now (the out-of-stock message), so the agent sees it too.
+      await deps.mutate(ctx, id, async (current) =>
+        ok(DERIVED_STATUSES.includes(current.status) ? await deps.refresh(current) : current),
+      );
+    }
+    return claimed;
+  }
   const session = claimed.value;
 
   const instrument =

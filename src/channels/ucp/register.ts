@@ -3,6 +3,9 @@ import type { EventSink } from '../../app/outbox/ports.ts';
 import { agentKeyRoutes } from '../../http/agent-keys.routes.ts';
 import { requireCaller } from '../../http/caller-auth.ts';
 import type { System } from '../../system.ts';
+import { checkoutRoutes } from './checkout.routes.ts';
+import { orderRoutes } from './order.routes.ts';
+import { createPlatformProfiles } from './platform-profile.ts';
 import { ucpRoutes } from './routes.ts';
 import { withUcpOrderWebhooks } from './webhooks.ts';
 
@@ -32,6 +35,34 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
     productSearch: system.productSearch,
     lifecycle: system.lifecycle,
     orders: system.orders,
+    register: async (agents) => {
+      const baseUrl = system.config.publicBaseUrl;
+      const profiles = createPlatformProfiles({
+        fetcher: system.outbound,
+        now: () => Date.now(),
+        onError: (profileUrl, err) =>
+          system.logger.warn({ err, profileUrl }, 'UCP platform profile could not be read'),
+      });
+      await agents.register(
+        checkoutRoutes({
+          checkoutSessions: system.checkoutSessions,
+          agentOrders: system.agentOrders,
+          idempotency: system.agentIdempotency,
+          profiles,
+          clock: system.clock,
+          baseUrl,
+          paymentHandlerId: system.config.agents.paymentHandlerId,
+        }),
+      );
+      await agents.register(
+        orderRoutes({
+          orders: system.orders,
+          agentOrders: system.agentOrders,
+          clock: system.clock,
+          baseUrl,
+        }),
+      );
+    },
   });
 }
 

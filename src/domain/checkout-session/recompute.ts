@@ -136,7 +136,7 @@ function applyDiscounts(
 ): AppliedDiscount[] {
   const applied: AppliedDiscount[] = [];
   let left = subtotalCents;
-  session.discountCodes.forEach((code, index) => {
+  for (const [index, code] of session.discountCodes.entries()) {
     const found = ctx.coupons.get(code);
     const reject = (content: string) =>
       messages.push({
@@ -145,19 +145,25 @@ function applyDiscounts(
         path: `$.discounts.codes[${index}]`,
         content,
       });
-    if (!found) return reject(`Discount code ${code} is not valid.`);
-    if (applied.some((a) => a.code === code)) return;
+    if (!found) {
+      reject(`Discount code ${code} is not valid.`);
+      continue;
+    }
+    if (applied.some((a) => a.code === code)) continue;
     const amount = couponDiscount(found.coupon, {
       subtotalCents,
       currency: session.currency,
       now: ctx.now,
       rounding: ctx.settings.roundingMode,
     });
-    if (!amount.ok) return reject(amount.error.message);
+    if (!amount.ok) {
+      reject(amount.error.message);
+      continue;
+    }
     const amountCents = Math.min(amount.value, left);
     left -= amountCents;
     applied.push({ code, title: found.title, amountCents, kind: found.coupon.kind });
-  });
+  }
   return applied;
 }
 

@@ -4,6 +4,7 @@ import * as orders from './0002_orders.ts';
 import * as payments from './0003_payments.ts';
 import * as orderHistory from './0004_order_history.ts';
 import * as outboxNotify from './0005_outbox_notify.ts';
+import * as agentCheckout from './0009_agent_checkout.ts';
 import * as agentChannels from './0010_agent_channels.ts';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a shipped one. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003_payments': payments,
   '0004_order_history': orderHistory,
   '0005_outbox_notify': outboxNotify,
+  '0009_agent_checkout': agentCheckout,
   '0010_agent_channels': agentChannels,
 };
