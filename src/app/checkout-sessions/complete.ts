@@ -74,21 +74,25 @@ export async function completeCheckoutSession(
 ): Promise<Result<CompletedCheckoutSession>> {
   const parsed = parseInput(completeCheckoutSessionSchema, input);
   if (!parsed.ok) return parsed;
-  const { paymentInstruments, instrumentId } = parsed.value;
+  const { paymentInstruments, instrumentId, buyerEmailRequired } = parsed.value;
+  // A channel whose protocol does not ask for the buyer's e-mail (UCP) may complete without one.
+  const ready = (session: CheckoutSession) =>
+    session.status === 'ready_for_complete' ||
+    (buyerEmailRequired === false &&
+      session.status === 'incomplete' &&
+      deriveStatus(session.messages.filter((m) => m.code !== 'missing_buyer_email')) ===
+        'ready_for_complete');
 
   const claimed = await deps.mutate(ctx, id, async (current, now) => {
     const stale =
       current.status === 'complete_in_progress' &&
       now.getTime() - current.updatedAt.getTime() > COMPLETION_LEASE_MS;
     let session = current;
-    if (paymentInstruments !== undefined) {
-      if (
-        session.status !== 'complete_in_progress' &&
-        !checkoutSessionLifecycle.isTerminal(session.status)
-      )
-        session = { ...session, paymentInstruments };
+    // Instruments sent with the completion count before readiness is judged.
+    if (paymentInstruments !== undefined && DERIVED_STATUSES.includes(session.status)) {
+      session = await deps.refresh({ ...session, paymentInstruments });
     }
-    if (!stale) {
+    if (!stale && !DERIVED_STATUSES.includes(session.status)) {
       const allowed = checkoutSessionLifecycle.check(session.status, 'complete_in_progress');
       if (!allowed.ok) return allowed;
     }
@@ -98,7 +102,7 @@ export async function completeCheckoutSession(
       });
     }
     const refreshed = await deps.refresh({ ...session, status: 'ready_for_complete' });
-    if (refreshed.status !== 'ready_for_complete') return notReady(session, refreshed);
+    if (!ready(refreshed)) return notReady(session, refreshed);
     if (!fulfillmentSelected(refreshed)) {
       return fail('FULFILLMENT_NOT_SELECTED', FULFILLMENT_NOT_SELECTED_MESSAGE, {
         field: 'fulfillment',
@@ -320,9 +324,10 @@ function shippingAddressOf(session: CheckoutSession): ShippingAddress {
   const phone = d.phoneNumber ?? buyer?.phoneNumber;
   return {
     name: name.slice(0, 200),
-    line1: d.streetAddress.slice(0, 200),
+    // A partial destination (country and postal code) still ships: the snapshot names what is known.
+    line1: (d.streetAddress || d.postalCode).slice(0, 200),
     ...(d.extendedAddress ? { line2: d.extendedAddress.slice(0, 200) } : {}),
-    city: d.locality.slice(0, 100),
+    city: (d.locality || d.region || d.postalCode).slice(0, 100),
     ...(d.region ? { region: d.region.slice(0, 100) } : {}),
     postalCode: d.postalCode.slice(0, 20),
     country: d.country,

@@ -7,13 +7,15 @@ import {
 } from '../../app/agent-idempotency.ts';
 import type { AgentOrderStore } from '../../app/agent-orders.ts';
 import type { CheckoutSessionService } from '../../app/checkout-sessions/service.ts';
+import type { OrderReadRepository } from '../../app/orders/repository.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { DomainError } from '../../domain/errors.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
 import { toCompleteInput, toUcpCheckout, toUpdateInput } from './map.ts';
-import { buildOrderDocument } from './order-map.ts';
+import { buildOrderDocument, toUcpOrder } from './order-map.ts';
 import type { PlatformProfiles } from './platform-profile.ts';
 import { checkoutRequest, completeRequest } from './requests.ts';
+import type { NewUcpOrderEvent } from './webhooks.ts';
 
 export interface CheckoutRoutesDeps {
   checkoutSessions: CheckoutSessionService;
@@ -24,6 +26,9 @@ export interface CheckoutRoutesDeps {
   /** Public base URL, no trailing slash. */
   baseUrl: string;
   paymentHandlerId: string;
+  newEvent: NewUcpOrderEvent;
+  /** Our orders, read back once paid, for the order the webhook carries. */
+  orders: OrderReadRepository;
 }
 
 const answer = (status: number, body: unknown): StoredAnswer => ({
@@ -153,16 +158,28 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
           if (!completed.ok) return failure(completed.error);
           const { session, orders } = completed.value;
           const now = deps.clock.now();
-          for (const order of orders) {
+          for (const placed of orders) {
+            const order = (await deps.orders.findOrder(ctx.tenantId, placed.id)) ?? placed;
+            const document = buildOrderDocument(session, order);
             await deps.agentOrders.insert(
               {
                 tenantId: ctx.tenantId,
                 orderId: order.id,
                 checkoutId: session.id,
                 webhookUrl,
-                document: { ...buildOrderDocument(session, order) },
+                document: { ...document },
               },
               now,
+              webhookUrl
+                ? deps.newEvent({
+                    tenantId: ctx.tenantId,
+                    orderId: order.id,
+                    type: 'order_placed',
+                    webhookUrl,
+                    order: toUcpOrder(order, document, deps.baseUrl),
+                    at: now,
+                  })
+                : undefined,
             );
           }
           return answer(200, present(session));

@@ -111,7 +111,11 @@ export function toUpdateInput(
 }
 
 export function toCompleteInput(request: CompleteRequest): CompleteCheckoutSessionInput {
-  return { paymentInstruments: request.payment.instruments.map(fromWireInstrument) };
+  return {
+    paymentInstruments: request.payment.instruments.map(fromWireInstrument),
+    // UCP leaves it to the business; the buyer's e-mail is not needed to buy here.
+    buyerEmailRequired: false,
+  };
 }
 
 /* ---------- responses: our session → UCP checkout ---------- */

@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { EventSink } from '../../app/outbox/ports.ts';
 import { agentKeyRoutes } from '../../http/agent-keys.routes.ts';
 import { requireCaller } from '../../http/caller-auth.ts';
+import { newTimeOrderedId } from '../../platform.ts';
 import type { System } from '../../system.ts';
 import { checkoutRoutes } from './checkout.routes.ts';
 import { orderRoutes } from './order.routes.ts';
 import { createPlatformProfiles } from './platform-profile.ts';
 import { ucpRoutes } from './routes.ts';
-import { withUcpOrderWebhooks } from './webhooks.ts';
+import { ucpOrderEvents, withUcpOrderWebhooks } from './webhooks.ts';
 
 /**
  * The AI agent channel on the HTTP server: the admin routes for agent API keys under /api
@@ -35,6 +36,12 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
     productSearch: system.productSearch,
     lifecycle: system.lifecycle,
     orders: system.orders,
+    shipment: {
+      agentOrders: system.agentOrders,
+      newEvent: ucpOrderEvents(newTimeOrderedId),
+      clock: system.clock,
+      baseUrl: system.config.publicBaseUrl,
+    },
     register: async (agents) => {
       const baseUrl = system.config.publicBaseUrl;
       const profiles = createPlatformProfiles({
@@ -52,6 +59,8 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
           clock: system.clock,
           baseUrl,
           paymentHandlerId: system.config.agents.paymentHandlerId,
+          newEvent: ucpOrderEvents(newTimeOrderedId),
+          orders: system.orderRepository,
         }),
       );
       await agents.register(
@@ -70,10 +79,7 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
 export function withAgentWebhooks(system: System, sink: EventSink | null): EventSink | null {
   if (!sink) return null;
   return withUcpOrderWebhooks(sink, {
-    agentOrders: system.agentOrders,
-    orders: system.orderRepository,
     fetcher: system.outbound,
     baseUrl: system.config.publicBaseUrl,
-    now: () => system.clock.now(),
   });
 }

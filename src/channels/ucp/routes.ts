@@ -12,6 +12,7 @@ import { lookupResponse, searchResponse } from './catalog-map.ts';
 import { businessProfile } from './discovery.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
 import { lookupRequest, searchRequest } from './requests.ts';
+import { recordShipment } from './shipment.ts';
 
 export interface UcpRoutesOptions {
   /** Absolute URL of the REST binding (our public base URL): served at the root. */
@@ -23,6 +24,8 @@ export interface UcpRoutesOptions {
   productSearch: ProductSearch;
   lifecycle: OrderLifecycle;
   orders: OrderQueries;
+  /** Shipping recorded in the order's UCP record, with its webhook. */
+  shipment: Parameters<typeof recordShipment>[0];
   /** The checkout-session and order routes, once the agent checkout core is wired. */
   register?: (app: FastifyInstance) => Promise<void>;
 }
@@ -103,6 +106,7 @@ export const ucpRoutes: FastifyPluginAsync<UcpRoutesOptions> = async (app, optio
             'simulated shipping (test mode)',
           );
           if (!shipped.ok) return sendFailure(reply, shipped.error);
+          await recordShipment(options.shipment, shipped.value);
           return sendUcp(reply, 200, { id: shipped.value.id, status: 'shipped' });
         },
       );
