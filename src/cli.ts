@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { sweepExpiredCheckoutSessions } from './app/checkout-sessions/sweep.ts';
 import { expireDueSessions } from './app/order-sessions/expire-sessions.ts';
 import { DEFAULT_RELAY, relayOutbox } from './app/outbox/relay.ts';
 import {
@@ -7,6 +8,7 @@ import {
 } from './app/payments/expire-payment-sessions.ts';
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
 import { withAgentWebhooks } from './channels/ucp/register.ts';
+import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { relayOptions, startService } from './service.ts';
 import { createSink } from './sinks/index.ts';
@@ -20,6 +22,11 @@ const USAGE = `usage: ordersession <command>
   expire --once    expire every overdue order session and payment window, once, and exit
   relay --once     relay every deliverable outbox event to OUTBOX_SINK, once, and exit
   relay --unpark   put parked (dead-lettered) outbox events back in line
+  import <folder> --tenant <id> [--currency USD]
+                   load a merchant data set (CSV: products, inventory, discounts, promotions,
+                   shipping_rates, customers, addresses); run again to update
+  dynamodb create-table
+                   create DYNAMODB_TABLE for agent checkout sessions, with TTL on
   agent-keys create --tenant <id> [--label <text>]   make an AI agent API key; printed once
   agent-keys list --tenant <id>                      the tenant's agent keys (not the keys)
   agent-keys revoke --tenant <id> --id <key id>      refuse that key from now on`;
@@ -146,6 +153,7 @@ async function main(): Promise<void> {
       unpark: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
       tenant: { type: 'string' },
+      currency: { type: 'string' },
       label: { type: 'string' },
       id: { type: 'string' },
     },
@@ -192,6 +200,10 @@ async function main(): Promise<void> {
         { gatewayKey: 'unused-by-expire' },
       );
       const expired = await expireDueSessions(system.sessionRepository, system.clock);
+      const checkouts = await sweepExpiredCheckoutSessions(
+        system.checkoutSessionStore,
+        system.clock,
+      );
       const payments = await runPaymentExpiry(system.payments, system.clock, {
         ...DEFAULT_PAYMENT_EXPIRY,
         warnBeforeMinutes: system.config.paymentExpiringWarningMinutes,
@@ -199,12 +211,17 @@ async function main(): Promise<void> {
       await system.close();
       process.stdout.write(
         `expired ${expired} order session(s) and ${payments.expired} payment window(s); ` +
+          `deleted ${checkouts} expired checkout session(s); ` +
           `warned ${payments.warned} window(s) closing soon\n`,
       );
       return;
     }
     case 'relay':
       return relay(values);
+    case 'import':
+      return importCommand(positionals[1], values);
+    case 'dynamodb':
+      return dynamodbCommand(positionals[1]);
     case 'agent-keys':
       return agentKeysCommand(positionals[1], values);
     default:

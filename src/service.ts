@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { sweepExpiredCheckoutSessions } from './app/checkout-sessions/sweep.ts';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import { withAgentWebhooks } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
 import { createSink } from './sinks/index.ts';
 import { buildHttp, openSystem, resolveSecret, type System } from './system.ts';
+import { startIntervalWorker } from './workers/interval-worker.ts';
 import { startOutboxRelay } from './workers/outbox-relay.ts';
 import { startPaymentExpiry } from './workers/payment-expiry.ts';
 import { startSessionSweeper } from './workers/session-sweeper.ts';
@@ -45,6 +47,15 @@ export async function startService(
       onExpired: (count) => system.metrics.expiries.inc({ kind: 'payment_window' }, count),
     }),
   ];
+  // Agent checkout sessions: reclaim expired rows (they are already invisible to every caller).
+  workers.push(
+    startIntervalWorker({
+      name: 'checkout-session-sweeper',
+      intervalMs: config.sessionSweepIntervalSeconds * 1000,
+      runOnce: () => sweepExpiredCheckoutSessions(system.checkoutSessionStore, system.clock),
+      logger: system.logger,
+    }),
+  );
   const sink = withAgentWebhooks(
     system,
     createSink(config.outbox, {

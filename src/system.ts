@@ -320,6 +320,7 @@ export async function buildHttp(system: System, logger?: Logger): Promise<Fastif
       now: () => system.clock.now(),
     },
     rateLimits: limitsOrNone(system.config.rateLimits),
+    merchantData: system.merchantData,
     bodyLimitBytes: system.config.bodyLimitBytes,
     ...(logger ? { logger } : {}),
   });

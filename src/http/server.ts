@@ -14,6 +14,7 @@ import {
 import type { CatalogService } from '../app/catalog/service.ts';
 import type { PlaceOrder } from '../app/checkout/place-order.ts';
 import type { SubmitSession } from '../app/checkout/submit-session.ts';
+import type { MerchantDataService } from '../app/checkout-sessions/merchant-data.ts';
 import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import type { OrderLifecycle } from '../app/orders/lifecycle.ts';
 import type { OrderQueries } from '../app/orders/queries.ts';
@@ -22,6 +23,7 @@ import type { PricingService } from '../app/pricing/service.ts';
 import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { healthRoutes } from './health.routes.ts';
+import { merchantDataRoutes } from './merchant-data.routes.ts';
 import { installMetrics, type Metrics } from './metrics.ts';
 import { orderLifecycleRoutes } from './order-lifecycle.routes.ts';
 import { orderRoutes } from './orders.routes.ts';
@@ -53,6 +55,8 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /** Request logs go here; none when absent (tests). */
   logger?: FastifyBaseLogger;
+  /** Agent checkout sessions' shipping rates, promotions and address book (admin API). */
+  merchantData?: MerchantDataService;
 }
 
 /**
@@ -159,6 +163,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         paymentWindow: deps.paymentWindow,
         rateLimit: retryLimit,
       });
+      if (deps.merchantData)
+        await api.register(merchantDataRoutes, { merchantData: deps.merchantData });
     },
     { prefix: '/api' },
   );

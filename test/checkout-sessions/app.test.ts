@@ -341,6 +341,22 @@ describeEachSessionStore('agent checkout sessions', (harness) => {
       expect(await ordersOf(tenant)).toHaveLength(1);
     });
 
+    it('five concurrent completions place and pay the orders exactly once', async () => {
+      const { system } = harness();
+      const tenant = newTenantId();
+      const { pot } = await seedShop(system, tenant);
+      const s = await readySession(tenant);
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => system.checkoutSessions.complete(agentCtx(tenant), s.id)),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      for (const r of results.filter((r) => !r.ok))
+        expect(r.ok ? '' : r.error.code).toBe('INVALID_TRANSITION');
+      expect(await ordersOf(tenant)).toMatchObject([{ status: 'paid' }]);
+      const stock = must(await system.catalog.getProduct(adminCtx(tenant), pot.id));
+      expect([stock.onHand, stock.reserved]).toEqual([1998, 0]);
+    });
+
     it('splits by seller and charges exactly the session total', async () => {
       const { system } = harness();
       const tenant = newTenantId();

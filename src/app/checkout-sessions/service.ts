@@ -33,7 +33,7 @@ import { authorize } from '../access.ts';
 import type { RequestContext } from '../context.ts';
 import type { Clock, IdGenerator } from '../ports.ts';
 import type { CompletedCheckoutSession, CompletionDeps } from './complete.ts';
-import { completeCheckoutSession } from './complete.ts';
+import { COMPLETION_LEASE_MS, completeCheckoutSession } from './complete.ts';
 import type { CheckoutSessionStore, MerchantCatalog } from './ports.ts';
 
 export const DEFAULT_CHECKOUT_SESSION_TTL_HOURS = 24;
@@ -361,9 +361,20 @@ export function createCheckoutSessionService(deps: CheckoutSessionDeps): Checkou
           to,
         });
       }
-      return mutate(ctx, id, async (session) => {
+      return mutate(ctx, id, async (session, now) => {
         const allowed = checkoutSessionLifecycle.check(session.status, to);
         if (!allowed.ok) return allowed;
+        if (
+          session.status === 'complete_in_progress' &&
+          now.getTime() - session.updatedAt.getTime() <= COMPLETION_LEASE_MS
+        ) {
+          // The table allows it, but not while a completion is charging: wait for its outcome.
+          return fail('INVALID_TRANSITION', 'A completion of this session is in progress.', {
+            machine: 'checkout_session',
+            from: session.status,
+            to,
+          });
+        }
         if (to === 'canceled') return ok({ ...session, status: 'canceled' });
         const refreshed = recompute(session, await context(ctx.tenantId, session));
         if (refreshed.status !== to) {

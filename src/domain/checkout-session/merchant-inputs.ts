@@ -24,7 +24,7 @@ export const shippingRateInputSchema = z
   .strict();
 export type ShippingRateInput = z.input<typeof shippingRateInputSchema>;
 
-export const promotionInputSchema = z
+const promotionFields = z
   .object({
     id,
     type: z.literal('free_shipping'),
@@ -32,11 +32,16 @@ export const promotionInputSchema = z
     eligibleSkus: z.array(z.string().min(1).max(100)).max(1000).default([]),
     description: z.string().trim().min(1).max(500),
   })
-  .strict()
-  .refine((p) => p.minSubtotalCents !== null || p.eligibleSkus.length > 0, {
+  .strict();
+export const promotionBodySchema = promotionFields.omit({ id: true });
+
+export const promotionInputSchema = promotionFields.refine(
+  (p) => p.minSubtotalCents !== null || p.eligibleSkus.length > 0,
+  {
     message: 'a promotion needs minSubtotalCents or eligibleSkus',
     path: ['minSubtotalCents'],
-  });
+  },
+);
 export type PromotionInput = z.input<typeof promotionInputSchema>;
 
 export const buyerInputSchema = z
@@ -53,3 +58,8 @@ export type KnownBuyerInput = z.input<typeof buyerInputSchema>;
 
 export const savedAddressInputSchema = postalAddressSchema.extend({ id });
 export type SavedAddressInput = z.input<typeof savedAddressInputSchema>;
+
+/** The admin API's bodies: the id is in the path. */
+export const shippingRateBodySchema = shippingRateInputSchema.omit({ id: true });
+export const buyerBodySchema = buyerInputSchema.omit({ id: true });
+export const savedAddressBodySchema = postalAddressSchema;

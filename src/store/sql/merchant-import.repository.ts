@@ -1,0 +1,76 @@
+import { type Kysely, sql } from 'kysely';
+import type { MerchantImportStore } from '../../app/checkout-sessions/import-merchant.ts';
+import type { AgentCheckoutTables } from './agent-checkout.tables.ts';
+import { createSqlMerchantDataRepository } from './merchant-data.repository.ts';
+import type { Database } from './tables.ts';
+
+/** The merchant data repository plus the upserts an import needs (products by SKU, coupons by code). */
+export function createSqlMerchantImportStore(base: Kysely<Database>): MerchantImportStore {
+  const db = base.withTables<AgentCheckoutTables>() as unknown as Kysely<
+    Database & AgentCheckoutTables
+  >;
+  return {
+    ...createSqlMerchantDataRepository(base),
+
+    async upsertProductBySku(tenantId, product, newId, now) {
+      // On-hand never drops below what is reserved: an import cannot break open orders.
+      const row = await db
+        .insertInto('product_variants')
+        .values({
+          tenant_id: tenantId,
+          id: newId(),
+          sku: product.sku,
+          name: product.name,
+          price_cents: product.priceCents,
+          currency: product.currency,
+          seller_id: null,
+          on_hand: product.onHand,
+          reserved: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'sku']).doUpdateSet({
+            name: sql`excluded.name`,
+            price_cents: sql`excluded.price_cents`,
+            currency: sql`excluded.currency`,
+            on_hand: sql`GREATEST(excluded.on_hand, product_variants.reserved)`,
+            updated_at: now,
+          }),
+        )
+        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+        .executeTakeFirstOrThrow();
+      return row.inserted ? 'inserted' : 'updated';
+    },
+
+    async upsertDiscount(tenantId, discount, now) {
+      await db
+        .insertInto('coupons')
+        .values({
+          tenant_id: tenantId,
+          code: discount.code,
+          kind: discount.kind,
+          percent_bp: discount.percentBp,
+          amount_cents: discount.amountCents,
+          currency: discount.kind === 'fixed' ? discount.currency : null,
+          min_subtotal_cents: 0,
+          starts_at: null,
+          expires_at: null,
+          active: true,
+          created_at: now,
+          title: discount.title,
+        })
+        .onConflict((oc) =>
+          oc.columns(['tenant_id', 'code']).doUpdateSet({
+            kind: sql`excluded.kind`,
+            percent_bp: sql`excluded.percent_bp`,
+            amount_cents: sql`excluded.amount_cents`,
+            currency: sql`excluded.currency`,
+            title: sql`excluded.title`,
+            active: true,
+          }),
+        )
+        .execute();
+    },
+  };
+}
