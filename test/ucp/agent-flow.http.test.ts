@@ -271,6 +271,81 @@ function agentFlow(kind: string, store: () => SqlStore, dynamo: boolean) {
     expect(platform.received[1]?.headers['webhook-id']).toBeTypeOf('string');
   });
 
+  it(`quotes a partial destination and completes without a buyer e-mail; concurrent same-key creates make one checkout [${kind}]`, async () => {
+    const body = {
+      line_items: [{ item: { id: 'orchid_white' }, quantity: 1 }],
+      fulfillment: {
+        methods: [
+          {
+            type: 'shipping',
+            destinations: [{ id: 'd_ca', address_country: 'CA', postal_code: 'M5V 2H1' }],
+            selected_destination_id: 'd_ca',
+          },
+        ],
+      },
+    };
+    const idempotencyKey = crypto.randomUUID();
+    const answers = await Promise.all(
+      [1, 2, 3].map(() =>
+        ucp(http, { method: 'POST', url: '/checkout-sessions', payload: body, idempotencyKey }),
+      ),
+    );
+    const created = answers.filter((a) => a.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((a) => a.body.id)).size).toBe(1);
+    for (const other of answers.filter((a) => a.status !== 201)) expect(other.status).toBe(409);
+    const checkout = created[0]?.body;
+    const group = checkout.fulfillment.methods[0].groups[0];
+    expect(group.options.map((o: { id: string }) => o.id)).toContain('exp-ship-intl');
+    const id = checkout.id as string;
+    const selected = await ucp(
+      http,
+      {
+        method: 'PUT',
+        url: `/checkout-sessions/${id}`,
+        payload: {
+          ...body,
+          line_items: [
+            { id: checkout.line_items[0].id, item: { id: 'orchid_white' }, quantity: 1 },
+          ],
+          fulfillment: {
+            methods: [
+              {
+                ...body.fulfillment.methods[0],
+                groups: [{ id: group.id, selected_option_id: 'exp-ship-intl' }],
+              },
+            ],
+          },
+        },
+      },
+      'checkout',
+    );
+    expect(selected.status).toBe(200);
+    const completed = await ucp(
+      http,
+      {
+        method: 'POST',
+        url: `/checkout-sessions/${id}/complete`,
+        payload: {
+          payment: {
+            instruments: [
+              {
+                id: 'c1',
+                handler_id: 'mock_payment_handler',
+                type: 'card',
+                credential: { type: 'card', number: '4242424242424242' },
+              },
+            ],
+          },
+        },
+      },
+      'checkout',
+    );
+    expect(completed.status).toBe(200);
+    expect(completed.body.status).toBe('completed');
+    expect(completed.body.payment.instruments[0]).not.toHaveProperty('credential');
+  });
+
   it(`keeps one tenant's checkouts and orders from another's key; revoked keys fail [${kind}]`, async () => {
     const created = await ucp(http, {
       method: 'POST',
