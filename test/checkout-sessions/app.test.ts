@@ -375,6 +375,29 @@ describeEachSessionStore('agent checkout sessions', (harness) => {
       expect(done.payments.every((p) => p.status === 'succeeded')).toBe(true);
     });
 
+    it('takes the instruments with complete, and completes without an e-mail when told to', async () => {
+      const { system } = harness();
+      const tenant = newTenantId();
+      await seedShop(system, tenant);
+      const s = await readySession(tenant, { paymentInstruments: [], buyer: null });
+      expect(codes(s)).toEqual(['missing_buyer_email', 'missing_payment']);
+      const strict = failure(
+        await system.checkoutSessions.complete(agentCtx(tenant), s.id, {
+          paymentInstruments: [SUCCESS],
+        }),
+      );
+      expect(strict.code).toBe('INVALID_TRANSITION');
+      expect(strict.details).toMatchObject({ messages: ['missing_buyer_email'] });
+      const done = must(
+        await system.checkoutSessions.complete(agentCtx(tenant), s.id, {
+          paymentInstruments: [SUCCESS],
+          buyerEmailOptional: true,
+        }),
+      );
+      expect(done.session.status).toBe('completed');
+      expect(done.session.paymentInstruments.map((i) => i.id)).toEqual(['instr_1']);
+    });
+
     it('refuses without a selected destination and option', async () => {
       const { system } = harness();
       const tenant = newTenantId();

@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { CheckoutSessionError, DynamoSessionStore } from '../../src/index.ts';
-import { documentClientFromEnvironment } from '../../src/store/dynamodb/client.ts';
+import { documentClientFromEnvironment, sessionKey } from '../../src/store/dynamodb/client.ts';
 import { createSessionTable } from '../../src/store/dynamodb/create-table.ts';
 import { openEmbedded, type SqlStore } from '../../src/store/sql/database.ts';
 import { createSqlMerchantDataRepository } from '../../src/store/sql/merchant-data.repository.ts';
@@ -150,4 +151,45 @@ describe('DynamoSessionStore (the old surface, on our store)', () => {
     const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: 'cli-made' }));
     expect(Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
   }, 60_000);
+
+  it('CHECKOUT_SESSION_STORE=dynamodb puts the system’s sessions in DYNAMODB_TABLE', async () => {
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    await createSessionTable(dynamo.client, 'from-config');
+    const config = loadConfig({
+      CHECKOUT_SESSION_STORE: 'dynamodb',
+      DYNAMODB_TABLE: 'from-config',
+    });
+    const onDynamo = await openSystem(
+      { ...config, seedDemo: false },
+      {
+        store: sql,
+        clock,
+        gatewayKey: 'k'.repeat(20),
+        webhookSecret: 'w'.repeat(20),
+        logger: pino({ level: 'silent' }),
+      },
+    );
+    const ctx = { tenantId: tenant, userId: 'agent-1', role: 'user' as const };
+    const created = await onDynamo.checkoutSessions.create(ctx, {
+      lineItems: [{ sku: 'bouquet_roses', quantity: 1 }],
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const { Item } = await documentClientFromEnvironment(dynamo.client).send(
+      new GetCommand({
+        TableName: 'from-config',
+        Key: { pk: sessionKey(tenant, created.value.id) },
+      }),
+    );
+    expect(Item).toMatchObject({
+      tenantId: tenant,
+      id: created.value.id,
+      version: 1,
+      status: 'incomplete',
+    });
+  });
 });

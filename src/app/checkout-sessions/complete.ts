@@ -74,35 +74,37 @@ export async function completeCheckoutSession(
 ): Promise<Result<CompletedCheckoutSession>> {
   const parsed = parseInput(completeCheckoutSessionSchema, input);
   if (!parsed.ok) return parsed;
-  const { paymentInstruments, instrumentId, buyerEmailRequired } = parsed.value;
-  // A channel whose protocol does not ask for the buyer's e-mail (UCP) may complete without one.
-  const ready = (session: CheckoutSession) =>
-    session.status === 'ready_for_complete' ||
-    (buyerEmailRequired === false &&
-      session.status === 'incomplete' &&
-      deriveStatus(session.messages.filter((m) => m.code !== 'missing_buyer_email')) ===
-        'ready_for_complete');
+  const { paymentInstruments, instrumentId, buyerEmailOptional } = parsed.value;
 
   const claimed = await deps.mutate(ctx, id, async (current, now) => {
     const stale =
       current.status === 'complete_in_progress' &&
       now.getTime() - current.updatedAt.getTime() > COMPLETION_LEASE_MS;
-    let session = current;
-    // Instruments sent with the completion count before readiness is judged.
-    if (paymentInstruments !== undefined && DERIVED_STATUSES.includes(session.status)) {
-      session = await deps.refresh({ ...session, paymentInstruments });
+    // Final, or another completion holding the session: refused with from/to.
+    if (!stale && current.status === 'complete_in_progress') {
+      return fail('INVALID_TRANSITION', 'A completion of this session is in progress.', {
+        machine: 'checkout_session',
+        from: current.status,
+        to: 'complete_in_progress',
+      });
     }
-    if (!stale && !DERIVED_STATUSES.includes(session.status)) {
-      const allowed = checkoutSessionLifecycle.check(session.status, 'complete_in_progress');
-      if (!allowed.ok) return allowed;
+    if (!stale && !DERIVED_STATUSES.includes(current.status)) {
+      const refused = checkoutSessionLifecycle.check(current.status, 'complete_in_progress');
+      if (!refused.ok) return refused;
     }
+    const session = paymentInstruments === undefined ? current : { ...current, paymentInstruments };
     if (!fulfillmentSelected(session)) {
       return fail('FULFILLMENT_NOT_SELECTED', FULFILLMENT_NOT_SELECTED_MESSAGE, {
         field: 'fulfillment',
       });
     }
-    const refreshed = await deps.refresh({ ...session, status: 'ready_for_complete' });
-    if (!ready(refreshed)) return notReady(session, refreshed);
+    // What the data say now (catalog, stock, the instruments just given), as a derived status.
+    let refreshed = await deps.refresh({ ...session, status: 'incomplete' });
+    if (buyerEmailOptional) {
+      const messages = refreshed.messages.filter((m) => m.code !== 'missing_buyer_email');
+      refreshed = { ...refreshed, messages, status: deriveStatus(messages) };
+    }
+    if (refreshed.status !== 'ready_for_complete') return notReady(current, refreshed);
     if (!fulfillmentSelected(refreshed)) {
       return fail('FULFILLMENT_NOT_SELECTED', FULFILLMENT_NOT_SELECTED_MESSAGE, {
         field: 'fulfillment',

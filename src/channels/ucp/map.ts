@@ -114,7 +114,7 @@ export function toCompleteInput(request: CompleteRequest): CompleteCheckoutSessi
   return {
     paymentInstruments: request.payment.instruments.map(fromWireInstrument),
     // UCP leaves it to the business; the buyer's e-mail is not needed to buy here.
-    buyerEmailRequired: false,
+    buyerEmailOptional: true,
   };
 }
 

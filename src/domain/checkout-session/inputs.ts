@@ -149,8 +149,12 @@ export const completeCheckoutSessionSchema = z
     paymentInstruments: z.array(paymentInstrumentSchema).min(1).max(10).optional(),
     /** Which instrument to charge; the first one when unset. */
     instrumentId: z.string().min(1).max(100).optional(),
-    /** false: the session may complete without a buyer e-mail (default true). */
-    buyerEmailRequired: z.boolean().optional(),
+    /**
+     * For a channel whose protocol lets an agent complete without a buyer e-mail (UCP's
+     * conformance suite completes sessions that have none): the missing e-mail then does not
+     * block completion. Every other requirement stands.
+     */
+    buyerEmailOptional: z.boolean().optional(),
   })
   .strict();
 export type CompleteCheckoutSessionInput = z.input<typeof completeCheckoutSessionSchema>;
