@@ -6,6 +6,9 @@ import { domainError } from '../../domain/errors.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
 import { negotiateVersion, parseUcpAgent, type UcpAgent } from './version.ts';
 
+/** The OpenAPI tag of every UCP route. */
+export const UCP_TAGS = ['UCP (AI agents)'];
+
 /** Orders placed through UCP are recorded under `ucp:<key id or anonymous>`. */
 export const UCP_USER_PREFIX = 'ucp';
 

@@ -10,6 +10,7 @@ import type { CheckoutSessionService } from '../../app/checkout-sessions/service
 import type { OrderReadRepository } from '../../app/orders/repository.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { DomainError } from '../../domain/errors.ts';
+import { UCP_TAGS } from './agent-auth.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
 import { toCompleteInput, toUcpCheckout, toUpdateInput } from './map.ts';
 import { buildOrderDocument, toUcpOrder } from './order-map.ts';
@@ -99,42 +100,58 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
     toUcpCheckout(session, { baseUrl: deps.baseUrl, paymentHandlerId: deps.paymentHandlerId });
 
   return async (app: FastifyInstance) => {
-    app.post('/checkout-sessions', async (request, reply) =>
-      idempotent(deps, request, reply, 'create', '', async () => {
-        const parsed = checkoutRequest.safeParse(request.body ?? {});
-        if (!parsed.success) return invalid(parsed.error);
-        const profile = request.agent.ucpAgent.profile;
-        const created = await deps.checkoutSessions.create(request.agent.ctx, {
-          ...toUpdateInput(parsed.data, null),
-          // Where the platform's profile is: its order webhook URL is read from it at completion.
-          ...(profile && URL.canParse(profile) ? { metadata: { ucpProfile: profile } } : {}),
-        });
-        return created.ok ? answer(201, present(created.value)) : failure(created.error);
-      }),
+    app.post(
+      '/checkout-sessions',
+      { schema: { tags: UCP_TAGS, summary: 'UCP: create a checkout session (idempotent)' } },
+      async (request, reply) =>
+        idempotent(deps, request, reply, 'create', '', async () => {
+          const parsed = checkoutRequest.safeParse(request.body ?? {});
+          if (!parsed.success) return invalid(parsed.error);
+          const profile = request.agent.ucpAgent.profile;
+          const created = await deps.checkoutSessions.create(request.agent.ctx, {
+            ...toUpdateInput(parsed.data, null),
+            // Where the platform's profile is: its order webhook URL is read from it at completion.
+            ...(profile && URL.canParse(profile) ? { metadata: { ucpProfile: profile } } : {}),
+          });
+          return created.ok ? answer(201, present(created.value)) : failure(created.error);
+        }),
     );
 
-    app.get<{ Params: { id: string } }>('/checkout-sessions/:id', async (request, reply) => {
-      const found = await deps.checkoutSessions.get(request.agent.ctx, request.params.id);
-      return send(reply, found.ok ? answer(200, present(found.value)) : failure(found.error));
-    });
+    app.get<{ Params: { id: string } }>(
+      '/checkout-sessions/:id',
+      { schema: { tags: UCP_TAGS, summary: 'UCP: a checkout session' } },
+      async (request, reply) => {
+        const found = await deps.checkoutSessions.get(request.agent.ctx, request.params.id);
+        return send(reply, found.ok ? answer(200, present(found.value)) : failure(found.error));
+      },
+    );
 
-    app.put<{ Params: { id: string } }>('/checkout-sessions/:id', async (request, reply) =>
-      idempotent(deps, request, reply, 'update', request.params.id, async () => {
-        const parsed = checkoutRequest.safeParse(request.body ?? {});
-        if (!parsed.success) return invalid(parsed.error);
-        const current = await deps.checkoutSessions.get(request.agent.ctx, request.params.id);
-        if (!current.ok) return failure(current.error);
-        const updated = await deps.checkoutSessions.update(
-          request.agent.ctx,
-          request.params.id,
-          toUpdateInput(parsed.data, current.value),
-        );
-        return updated.ok ? answer(200, present(updated.value)) : failure(updated.error);
-      }),
+    app.put<{ Params: { id: string } }>(
+      '/checkout-sessions/:id',
+      { schema: { tags: UCP_TAGS, summary: 'UCP: replace a checkout session (idempotent)' } },
+      async (request, reply) =>
+        idempotent(deps, request, reply, 'update', request.params.id, async () => {
+          const parsed = checkoutRequest.safeParse(request.body ?? {});
+          if (!parsed.success) return invalid(parsed.error);
+          const current = await deps.checkoutSessions.get(request.agent.ctx, request.params.id);
+          if (!current.ok) return failure(current.error);
+          const updated = await deps.checkoutSessions.update(
+            request.agent.ctx,
+            request.params.id,
+            toUpdateInput(parsed.data, current.value),
+          );
+          return updated.ok ? answer(200, present(updated.value)) : failure(updated.error);
+        }),
     );
 
     app.post<{ Params: { id: string } }>(
       '/checkout-sessions/:id/complete',
+      {
+        schema: {
+          tags: UCP_TAGS,
+          summary: 'UCP: complete a checkout session: place and pay (idempotent)',
+        },
+      },
       async (request, reply) =>
         idempotent(deps, request, reply, 'complete', request.params.id, async () => {
           const parsed = completeRequest.safeParse(request.body ?? {});
@@ -186,11 +203,14 @@ export function checkoutRoutes(deps: CheckoutRoutesDeps) {
         }),
     );
 
-    app.post<{ Params: { id: string } }>('/checkout-sessions/:id/cancel', async (request, reply) =>
-      idempotent(deps, request, reply, 'cancel', request.params.id, async () => {
-        const canceled = await deps.checkoutSessions.cancel(request.agent.ctx, request.params.id);
-        return canceled.ok ? answer(200, present(canceled.value)) : failure(canceled.error);
-      }),
+    app.post<{ Params: { id: string } }>(
+      '/checkout-sessions/:id/cancel',
+      { schema: { tags: UCP_TAGS, summary: 'UCP: cancel a checkout session (idempotent)' } },
+      async (request, reply) =>
+        idempotent(deps, request, reply, 'cancel', request.params.id, async () => {
+          const canceled = await deps.checkoutSessions.cancel(request.agent.ctx, request.params.id);
+          return canceled.ok ? answer(200, present(canceled.value)) : failure(canceled.error);
+        }),
     );
   };
 }

@@ -5,7 +5,7 @@ import type { OrderQueries } from '../../app/orders/queries.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { Order } from '../../domain/order/types.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
-import { sendUcp } from './agent-auth.ts';
+import { sendUcp, UCP_TAGS } from './agent-auth.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
 import { toUcpOrder, type UcpOrderDocument } from './order-map.ts';
 import { orderUpdateRequest } from './requests.ts';
@@ -32,71 +32,84 @@ export function orderRoutes(deps: OrderRoutesDeps) {
       return ok({ order: order.value, record });
     }
 
-    app.get<{ Params: { id: string } }>('/orders/:id', async (request, reply) => {
-      const loaded = await load(request.agent.ctx, request.params.id);
-      if (!loaded.ok) {
-        const { status, body } = ucpError(loaded.error);
-        return sendUcp(reply, status, body);
-      }
-      const { order, record } = loaded.value;
-      return sendUcp(
-        reply,
-        200,
-        toUcpOrder(order, record.document as unknown as UcpOrderDocument, deps.baseUrl),
-      );
-    });
-
-    /**
-     * The platform's record of what happened after the order: fulfillment expectations and
-     * events, adjustments (refunds, returns…), kept as sent. Ids, lines, currency and totals
-     * stay ours. A wrong shape is 422, as the protocol's validation says.
-     */
-    app.put<{ Params: { id: string } }>('/orders/:id', async (request, reply) => {
-      const parsed = orderUpdateRequest.safeParse(request.body ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.map(String).join('.') || 'body';
-        return sendUcp(
-          reply,
-          422,
-          ucpErrorBody('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`),
-        );
-      }
-      for (let attempt = 0; attempt < 5; attempt++) {
+    app.get<{ Params: { id: string } }>(
+      '/orders/:id',
+      { schema: { tags: UCP_TAGS, summary: 'UCP: an order placed through UCP' } },
+      async (request, reply) => {
         const loaded = await load(request.agent.ctx, request.params.id);
         if (!loaded.ok) {
           const { status, body } = ucpError(loaded.error);
           return sendUcp(reply, status, body);
         }
         const { order, record } = loaded.value;
-        const current = record.document as unknown as UcpOrderDocument;
-        const update = parsed.data;
-        const document: UcpOrderDocument = {
-          ...current,
-          fulfillment: {
-            expectations: (update.fulfillment?.expectations ??
-              current.fulfillment.expectations) as Record<string, unknown>[],
-            events: (update.fulfillment?.events ?? current.fulfillment.events) as Record<
-              string,
-              unknown
-            >[],
-          },
-          adjustments: (update.adjustments ?? current.adjustments) as Record<string, unknown>[],
-        };
-        const saved = await deps.agentOrders.replaceDocument(
-          record.tenantId,
-          record.orderId,
-          { ...document },
-          record.version,
-          deps.clock.now(),
+        return sendUcp(
+          reply,
+          200,
+          toUcpOrder(order, record.document as unknown as UcpOrderDocument, deps.baseUrl),
         );
-        if (saved) return sendUcp(reply, 200, toUcpOrder(order, document, deps.baseUrl));
-      }
-      return sendUcp(
-        reply,
-        409,
-        ucpErrorBody('concurrent_modification', 'The order kept changing; retry.'),
-      );
-    });
+      },
+    );
+
+    /**
+     * The platform's record of what happened after the order: fulfillment expectations and
+     * events, adjustments (refunds, returns…), kept as sent. Ids, lines, currency and totals
+     * stay ours. A wrong shape is 422, as the protocol's validation says.
+     */
+    app.put<{ Params: { id: string } }>(
+      '/orders/:id',
+      {
+        schema: {
+          tags: UCP_TAGS,
+          summary: 'UCP: record the platform’s fulfillment events and adjustments of an order',
+        },
+      },
+      async (request, reply) => {
+        const parsed = orderUpdateRequest.safeParse(request.body ?? {});
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const field = issue?.path.map(String).join('.') || 'body';
+          return sendUcp(
+            reply,
+            422,
+            ucpErrorBody('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`),
+          );
+        }
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const loaded = await load(request.agent.ctx, request.params.id);
+          if (!loaded.ok) {
+            const { status, body } = ucpError(loaded.error);
+            return sendUcp(reply, status, body);
+          }
+          const { order, record } = loaded.value;
+          const current = record.document as unknown as UcpOrderDocument;
+          const update = parsed.data;
+          const document: UcpOrderDocument = {
+            ...current,
+            fulfillment: {
+              expectations: (update.fulfillment?.expectations ??
+                current.fulfillment.expectations) as Record<string, unknown>[],
+              events: (update.fulfillment?.events ?? current.fulfillment.events) as Record<
+                string,
+                unknown
+              >[],
+            },
+            adjustments: (update.adjustments ?? current.adjustments) as Record<string, unknown>[],
+          };
+          const saved = await deps.agentOrders.replaceDocument(
+            record.tenantId,
+            record.orderId,
+            { ...document },
+            record.version,
+            deps.clock.now(),
+          );
+          if (saved) return sendUcp(reply, 200, toUcpOrder(order, document, deps.baseUrl));
+        }
+        return sendUcp(
+          reply,
+          409,
+          ucpErrorBody('concurrent_modification', 'The order kept changing; retry.'),
+        );
+      },
+    );
   };
 }

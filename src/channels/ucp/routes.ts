@@ -7,7 +7,7 @@ import type { OrderLifecycle } from '../../app/orders/lifecycle.ts';
 import { markShipped } from '../../app/orders/mark-shipped.ts';
 import type { OrderQueries } from '../../app/orders/queries.ts';
 import { domainError } from '../../domain/errors.ts';
-import { requireAgent, sendUcp } from './agent-auth.ts';
+import { requireAgent, sendUcp, UCP_TAGS } from './agent-auth.ts';
 import { lookupResponse, searchResponse } from './catalog-map.ts';
 import { businessProfile } from './discovery.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
@@ -53,41 +53,63 @@ function installUcpErrors(app: FastifyInstance) {
 export const ucpRoutes: FastifyPluginAsync<UcpRoutesOptions> = async (app, options) => {
   installUcpErrors(app);
 
-  app.get('/.well-known/ucp', async (_request, reply) =>
-    sendUcp(
-      reply,
-      200,
-      businessProfile({ endpoint: options.endpoint, paymentHandlerId: options.paymentHandlerId }),
-    ),
+  app.get(
+    '/.well-known/ucp',
+    {
+      schema: {
+        tags: UCP_TAGS,
+        summary: 'The UCP business profile: version, REST service, capabilities, payment handlers',
+      },
+    },
+    async (_request, reply) =>
+      sendUcp(
+        reply,
+        200,
+        businessProfile({ endpoint: options.endpoint, paymentHandlerId: options.paymentHandlerId }),
+      ),
   );
 
   await app.register(async (agents) => {
     requireAgent(agents, options.agentKeys);
 
-    agents.post('/catalog/search', async (request, reply) => {
-      const parsed = searchRequest.safeParse(request.body ?? {});
-      if (!parsed.success) return sendUcp(reply, 400, invalid(parsed.error));
-      const result = await options.productSearch.search(request.agent.ctx, {
-        query: parsed.data.query,
-        limit: parsed.data.pagination?.limit,
-        after: parsed.data.pagination?.cursor,
-      });
-      if (!result.ok) return sendFailure(reply, result.error);
-      return sendUcp(reply, 200, searchResponse(result.value));
-    });
+    agents.post(
+      '/catalog/search',
+      { schema: { tags: UCP_TAGS, summary: 'UCP catalog search: products by words, paginated' } },
+      async (request, reply) => {
+        const parsed = searchRequest.safeParse(request.body ?? {});
+        if (!parsed.success) return sendUcp(reply, 400, invalid(parsed.error));
+        const result = await options.productSearch.search(request.agent.ctx, {
+          query: parsed.data.query,
+          limit: parsed.data.pagination?.limit,
+          after: parsed.data.pagination?.cursor,
+        });
+        if (!result.ok) return sendFailure(reply, result.error);
+        return sendUcp(reply, 200, searchResponse(result.value));
+      },
+    );
 
-    agents.post('/catalog/lookup', async (request, reply) => {
-      const parsed = lookupRequest.safeParse(request.body);
-      if (!parsed.success) return sendUcp(reply, 400, invalid(parsed.error));
-      const result = await options.productSearch.lookup(request.agent.ctx, parsed.data.ids);
-      if (!result.ok) return sendFailure(reply, result.error);
-      return sendUcp(reply, 200, lookupResponse(parsed.data.ids, result.value));
-    });
+    agents.post(
+      '/catalog/lookup',
+      { schema: { tags: UCP_TAGS, summary: 'UCP catalog lookup: products by id or SKU' } },
+      async (request, reply) => {
+        const parsed = lookupRequest.safeParse(request.body);
+        if (!parsed.success) return sendUcp(reply, 400, invalid(parsed.error));
+        const result = await options.productSearch.lookup(request.agent.ctx, parsed.data.ids);
+        if (!result.ok) return sendFailure(reply, result.error);
+        return sendUcp(reply, 200, lookupResponse(parsed.data.ids, result.value));
+      },
+    );
 
     if (options.simulationSecret !== undefined) {
       const secret = digest(options.simulationSecret);
       agents.post<{ Params: { orderId: string } }>(
         '/testing/simulate-shipping/:orderId',
+        {
+          schema: {
+            tags: UCP_TAGS,
+            summary: 'UCP test mode: mark an order shipped (needs the Simulation-Secret header)',
+          },
+        },
         async (request, reply) => {
           const given = request.headers['simulation-secret'];
           if (typeof given !== 'string' || !timingSafeEqual(digest(given), secret)) {

@@ -94,7 +94,7 @@ export function withUcpOrderWebhooks(
   }
 
   return {
-    name: `${inner.name}+ucp-webhooks`,
+    name: inner.name,
     publish: (event) => (event.type.startsWith(PREFIX) ? deliver(event) : inner.publish(event)),
     close: () => inner.close(),
   };

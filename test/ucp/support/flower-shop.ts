@@ -3,8 +3,8 @@ import type { System } from '../../../src/system.ts';
 
 /**
  * The conformance suite's flower shop (suite/test_data/flower_shop), loaded through our own
- * services into one tenant, with tax and fee at 0 as the suite's totals expect. Until the
- * import command lands this is how tests and the conformance run get the data.
+ * services into one tenant, with tax and fee at 0 as the suite's totals expect: the tests' data
+ * (the conformance run itself uses `ordersession import`).
  */
 export const FLOWER_PRODUCTS = [
   { sku: 'bouquet_roses', name: 'Bouquet of Red Roses', priceCents: 3500, onHand: 1000 },
