@@ -24,6 +24,9 @@ const USAGE = `usage: ordersession <command>
                    shipping_rates, customers, addresses); run again to update
   dynamodb create-table
                    create DYNAMODB_TABLE for agent checkout sessions, with TTL on
+  agent-keys create --tenant <id> [--label <text>]   make an AI agent API key; printed once
+  agent-keys list --tenant <id>                      the tenant's agent keys (not the keys)
+  agent-keys revoke --tenant <id> --id <key id>      refuse that key from now on
 ${DISCORD_USAGE}`;
 
 async function serve(): Promise<void> {
@@ -75,6 +78,44 @@ async function maintenance(command: MaintenanceCommand): Promise<void> {
   }
 }
 
+async function agentKeysCommand(
+  action: string | undefined,
+  flags: { tenant?: string | undefined; label?: string | undefined; id?: string | undefined },
+): Promise<void> {
+  if (!flags.tenant) throw new Error('agent-keys: --tenant <id> is required');
+  const system = await openSystem(
+    { ...loadConfig(), seedDemo: false },
+    { gatewayKey: 'unused-by-agent-keys', command: 'agent-keys' },
+  );
+  const ctx = { tenantId: flags.tenant, userId: 'cli', role: 'internal' as const };
+  try {
+    const keys = system.agentKeys;
+    if (action === 'create') {
+      const created = await keys.create(ctx, flags.label ? { label: flags.label } : {});
+      if (!created.ok) throw new Error(created.error.message);
+      process.stdout.write(
+        `agent key ${created.value.id} for tenant ${flags.tenant} (shown once, keep it now):\n${created.value.key}\n`,
+      );
+    } else if (action === 'list') {
+      const listed = await keys.list(ctx);
+      if (!listed.ok) throw new Error(listed.error.message);
+      for (const key of listed.value) {
+        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'live';
+        process.stdout.write(`${key.id}  ${key.label}  ${state}\n`);
+      }
+    } else if (action === 'revoke') {
+      if (!flags.id) throw new Error('agent-keys revoke: --id <key id> is required');
+      const revoked = await keys.revoke(ctx, flags.id);
+      if (!revoked.ok) throw new Error(revoked.error.message);
+      process.stdout.write(`agent key ${revoked.value.id} revoked\n`);
+    } else {
+      throw new Error('agent-keys: create, list or revoke');
+    }
+  } finally {
+    await system.close();
+  }
+}
+
 async function main(): Promise<void> {
   applyEnvFile();
   if (process.argv[2] === 'discord') {
@@ -100,6 +141,8 @@ async function main(): Promise<void> {
       help: { type: 'boolean', short: 'h' },
       tenant: { type: 'string' },
       currency: { type: 'string' },
+      label: { type: 'string' },
+      id: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -136,6 +179,8 @@ async function main(): Promise<void> {
       return importCommand(positionals[1], values);
     case 'dynamodb':
       return dynamodbCommand(positionals[1]);
+    case 'agent-keys':
+      return agentKeysCommand(positionals[1], values);
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;

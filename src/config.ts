@@ -162,6 +162,13 @@ const environment = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and -')
     .optional(),
+  // AI agents (UCP)
+  UCP_PAYMENT_HANDLER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ and -')
+    .default('mock_payment_handler'),
+  SIMULATION_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  ALLOW_PRIVATE_OUTBOUND: z.enum(['true', 'false']).default('false'),
 });
 
 export interface Config {
@@ -221,6 +228,7 @@ export interface Config {
   /** How long a buyer's payment page link stays valid. */
   payLinkTtlHours: number;
   discord: DiscordConfig;
+  agents: AgentsConfig;
 }
 
 export interface DiscordConfig {
@@ -233,6 +241,15 @@ export interface DiscordConfig {
   apiBase: string;
   /** The tenant of interactions from DMs; unset: ordering by DM is refused. */
   defaultTenantId: string | undefined;
+}
+
+export interface AgentsConfig {
+  /** The id of the sandbox payment handler UCP agents pay with. */
+  paymentHandlerId: string;
+  /** Set: POST /testing/simulate-shipping/{orderId} exists, guarded by this secret. */
+  simulationSecret: string | undefined;
+  /** URLs fetched on a caller's word (platform profiles, webhooks): the outbound rules. */
+  outbound: { httpsOnly: boolean; allowPrivate: boolean };
 }
 
 export interface OutboxConfig {
@@ -354,6 +371,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       botToken: e.DISCORD_BOT_TOKEN,
       apiBase: e.DISCORD_API_BASE,
       defaultTenantId: e.DISCORD_DEFAULT_TENANT,
+    },
+    agents: {
+      paymentHandlerId: e.UCP_PAYMENT_HANDLER_ID,
+      simulationSecret: e.SIMULATION_SECRET,
+      outbound: {
+        httpsOnly: e.NODE_ENV === 'production',
+        allowPrivate: e.ALLOW_PRIVATE_OUTBOUND === 'true',
+      },
     },
   };
 }

@@ -7,6 +7,7 @@ import {
 } from './app/payments/expire-payment-sessions.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
+import { withAgentWebhooks } from './channels/ucp/register.ts';
 import { relayOptions } from './service.ts';
 import { withDiscordDms } from './sinks/discord.ts';
 import { createSink } from './sinks/index.ts';
@@ -50,18 +51,21 @@ export async function runMaintenance(system: System, command: MaintenanceCommand
       return `put ${unparked} parked outbox event(s) back in line`;
     }
     case 'relay': {
-      const configuredSink = createSink(config.outbox, {
-        logger: system.logger,
-        webhookSecret:
-          config.outbox.sink === 'webhook'
-            ? resolveSecret(
-                config,
-                'outbox-webhook-secret',
-                config.outbox.webhook.secret,
-                newWebhookSecret,
-              )
-            : '',
-      });
+      const configuredSink = withAgentWebhooks(
+        system,
+        createSink(config.outbox, {
+          logger: system.logger,
+          webhookSecret:
+            config.outbox.sink === 'webhook'
+              ? resolveSecret(
+                  config,
+                  'outbox-webhook-secret',
+                  config.outbox.webhook.secret,
+                  newWebhookSecret,
+                )
+              : '',
+        }),
+      );
       // Discord buyers' DMs ride along with the configured sink (when DISCORD_BOT_TOKEN is set).
       const { sink, outbox } = withDiscordDms(
         { sink: configuredSink, outbox: system.outbox },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sweepExpiredCheckoutSessions } from './app/checkout-sessions/sweep.ts';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
+import { withAgentWebhooks } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RETRY } from './domain/outbox.ts';
 import { type DrainResult, drainOf } from './http/drain.ts';
@@ -62,18 +63,21 @@ export async function startService(
       logger: system.logger,
     }),
   );
-  const configuredSink = createSink(config.outbox, {
-    logger: system.logger,
-    webhookSecret:
-      config.outbox.sink === 'webhook'
-        ? resolveSecret(
-            config,
-            'outbox-webhook-secret',
-            config.outbox.webhook.secret,
-            newWebhookSecret,
-          )
-        : '',
-  });
+  const configuredSink = withAgentWebhooks(
+    system,
+    createSink(config.outbox, {
+      logger: system.logger,
+      webhookSecret:
+        config.outbox.sink === 'webhook'
+          ? resolveSecret(
+              config,
+              'outbox-webhook-secret',
+              config.outbox.webhook.secret,
+              newWebhookSecret,
+            )
+          : '',
+    }),
+  );
   // Discord buyers' DMs ride along with the configured sink (when DISCORD_BOT_TOKEN is set).
   const { sink, outbox } = withDiscordDms({ sink: configuredSink, outbox: system.outbox }, system);
   if (sink) {

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
-import { createSearchCatalog } from './app/catalog/search.ts';
+import type { AgentIdempotencyStore } from './app/agent-idempotency.ts';
+import { type AgentKeys, createAgentKeys } from './app/agent-keys/service.ts';
+import type { AgentOrderStore } from './app/agent-orders.ts';
+import {
+  createProductSearch,
+  createSearchCatalog,
+  type ProductSearch,
+} from './app/catalog/search.ts';
 import { type CatalogService, createCatalogService } from './app/catalog/service.ts';
 import { createPlaceOrder, type PlaceOrder } from './app/checkout/place-order.ts';
 import { createSubmitSession, type SubmitSession } from './app/checkout/submit-session.ts';
@@ -39,10 +46,12 @@ import { seedDemoCatalog } from './app/seed-demo.ts';
 import type { ServiceNonceStore } from './app/service-signature.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
 import { createDiscordChannel, type DiscordChannel } from './channels/discord/channel.ts';
+import { registerUcp } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
 import type { ReceiveWebhook } from './http/webhook.routes.ts';
+import { createSafeFetcher, DEFAULT_OUTBOUND, type SafeFetcher } from './outbound/safe-fetch.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
 import { createExternalProvider } from './providers/external.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
@@ -51,7 +60,11 @@ import { type DataDirLock, lockDataDir } from './store/data-dir-lock.ts';
 import { createDynamoCheckoutSessionStore } from './store/dynamodb/checkout-session.store.ts';
 import { openRedis } from './store/redis/connection.ts';
 import { createRedisServiceNonceStore } from './store/redis/service-nonce.store.ts';
+import { createSqlAgentIdempotencyStore } from './store/sql/agent-idempotency.store.ts';
+import { createSqlAgentKeyRepository } from './store/sql/agent-keys.repository.ts';
+import { createSqlAgentOrderStore } from './store/sql/agent-orders.repository.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
+import { createSqlProductSearch } from './store/sql/catalog-search.sql.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import { createSqlCheckoutSessionStore } from './store/sql/checkout-session.store.ts';
 import {
@@ -116,6 +129,12 @@ export interface System {
   adminKey: string;
   /** The Discord channel: guild links, its REST client, the interactions endpoint if enabled. */
   discord: DiscordChannel;
+  /** AI agent channels (UCP): API keys, catalog search, outbound fetches on an agent's word. */
+  agentKeys: AgentKeys;
+  productSearch: ProductSearch;
+  outbound: SafeFetcher;
+  agentOrders: AgentOrderStore;
+  agentIdempotency: AgentIdempotencyStore;
   close(): Promise<void>;
   /** The embedded store's data folder lock, held by this process; none on PostgreSQL. */
   dataDirLock: DataDirLock | undefined;
@@ -233,6 +252,7 @@ export async function openSystem(
     ? withBuyerPage(createSandboxProvider(config.publicBaseUrl), payLinks, clock)
     : createExternalProvider();
   const orderRepository = createSqlOrderRepository(store.db);
+  const outbound = createSafeFetcher({ ...DEFAULT_OUTBOUND, ...config.agents.outbound });
   const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(store.db) });
   const placeOrderUncounted = createPlaceOrder({
     store: createSqlCheckoutStore(store.db),
@@ -351,8 +371,18 @@ export async function openSystem(
     }),
     operator: createOperatorQueries(createSqlOperatorStore(store.db), { clock }),
     adminKey: options.adminKey ?? resolveSecret(config, 'admin-key', config.adminKey),
+    agentKeys: createAgentKeys(createSqlAgentKeyRepository(store.db), {
+      clock,
+      newId: newTimeOrderedId,
+      defaultTenantId: config.defaultTenantId,
+    }),
+    productSearch: createProductSearch(createSqlProductSearch(store.db)),
+    outbound,
+    agentOrders: createSqlAgentOrderStore(store.db),
+    agentIdempotency: createSqlAgentIdempotencyStore(store.db),
     close: async () => {
       if (ownRedis) await redis?.quit();
+      await outbound.close();
       await store.close();
     },
   };
@@ -385,8 +415,8 @@ function limitsOrNone(
   };
 }
 
-export function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
-  return buildServer({
+export async function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
+  const app = await buildServer({
     sessions: system.sessions,
     submitSession: system.submitSession,
     catalog: system.catalog,
@@ -431,6 +461,8 @@ export function buildHttp(system: System, logger?: Logger): Promise<FastifyInsta
     web: webDeps(system),
     discord: system.discord,
   });
+  await registerUcp(app, system);
+  return app;
 }
 
 function webDeps(system: System): WebDeps {

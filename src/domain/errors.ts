@@ -63,6 +63,10 @@ export const ERROR_MESSAGES = {
   DISCORD_SIGNATURE_INVALID: 'The Discord request signature is missing, wrong or too old.',
   DISCORD_GUILD_LINKED_ELSEWHERE: 'That Discord server is linked to another shop.',
   DISCORD_GUILD_NOT_FOUND: 'This shop has no linked Discord server with that id.',
+  // AI agents (UCP)
+  AGENT_KEY_NOT_FOUND: 'No such agent API key.',
+  PROTOCOL_VERSION_UNSUPPORTED:
+    'The agent asked for a protocol version this service does not speak.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -2,7 +2,7 @@
 export interface OutboxEvent {
   id: string;
   tenantId: string;
-  aggregateType: 'order' | 'payment_session' | 'order_session';
+  aggregateType: 'order' | 'payment_session' | 'order_session' | 'agent_order';
   aggregateId: string;
   type: string;
   payload: Record<string, unknown>;

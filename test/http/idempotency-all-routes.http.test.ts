@@ -26,6 +26,8 @@ interface World {
   orderId: string;
   /** A Discord guild of this world's own (snowflakes are global, not per tenant). */
   guildId: string;
+  /** An agent API key made for 'merchant' worlds. */
+  agentKeyId: string;
 }
 
 interface Case {
@@ -138,6 +140,12 @@ const CASES: Case[] = [
     url: (w) => `/api/admin/discord/guilds/${w.guildId}`, other: () => ({ url: `/api/admin/discord/guilds/${newGuildId()}` }) },
   { method: 'DELETE', path: '/api/admin/discord/guilds/:guildId', needs: 'merchant', role: 'admin',
     url: (w) => `/api/admin/discord/guilds/${w.guildId}`, other: () => ({ url: `/api/admin/discord/guilds/${newGuildId()}` }) },
+  { method: 'POST', path: '/api/admin/agent-keys', needs: 'nothing', role: 'admin', url: () => '/api/admin/agent-keys',
+    body: () => ({ label: 'agent one' }), other: () => ({ url: '/api/admin/agent-keys', body: { label: 'agent two' } }) },
+  { method: 'DELETE', path: '/api/admin/agent-keys/:id', needs: 'merchant', role: 'admin',
+    url: (w) => `/api/admin/agent-keys/${w.agentKeyId}`, other: () => ({ url: `/api/admin/agent-keys/${randomUUID()}` }) },
+  { method: 'PUT', path: '/api/admin/settings/agents', needs: 'nothing', role: 'admin', url: () => '/api/admin/settings/agents',
+    body: () => ({ allowAnonymous: true }), other: () => ({ url: '/api/admin/settings/agents', body: { allowAnonymous: false } }) },
 ];
 
 /** Everything a second execution could change, for one tenant. */
@@ -164,7 +172,10 @@ async function footprint(db: SqlStore['db'], tenant: string): Promise<Record<str
       (SELECT count(*) FROM promotions WHERE tenant_id = ${tenant})::int AS promotions,
       (SELECT count(*) FROM buyers WHERE tenant_id = ${tenant})::int AS buyers,
       (SELECT count(*) FROM buyer_addresses WHERE tenant_id = ${tenant})::int AS buyer_addresses,
-      (SELECT count(*) FROM discord_guilds WHERE tenant_id = ${tenant})::int AS discord_guilds
+      (SELECT count(*) FROM discord_guilds WHERE tenant_id = ${tenant})::int AS discord_guilds,
+      (SELECT count(*) FROM agent_api_keys WHERE tenant_id = ${tenant})::int AS agent_keys,
+      (SELECT count(*) FROM agent_api_keys WHERE tenant_id = ${tenant} AND revoked_at IS NOT NULL)::int AS revoked_keys,
+      (SELECT string_agg(allow_anonymous::text, '|') FROM agent_settings WHERE tenant_id = ${tenant}) AS agent_settings
   `.execute(db);
   return result.rows[0] ?? {};
 }
@@ -177,7 +188,14 @@ describeEachStore('Idempotency-Key on every unsafe /api route', (store) => {
     const tenant = newTenantId();
     const [product] = await h.seedProducts(tenant, { onHand: 50, sellerId: SELLER });
     if (!product) throw new Error('no product');
-    const w: World = { tenant, product, sessionId: '', orderId: '', guildId: newGuildId() };
+    const w: World = {
+      tenant,
+      product,
+      sessionId: '',
+      orderId: '',
+      guildId: newGuildId(),
+      agentKeyId: '',
+    };
     if (needs === 'merchant') {
       const admin = h.headers(tenant, ADMIN, 'admin');
       const setup: [string, unknown][] = [
@@ -196,6 +214,13 @@ describeEachStore('Idempotency-Key on every unsafe /api route', (store) => {
         });
         if (made.statusCode !== 200) throw new Error(`${url}: ${made.body}`);
       }
+      const key = await h.app.inject({
+        method: 'POST',
+        url: '/api/admin/agent-keys',
+        headers: admin,
+      });
+      if (key.statusCode !== 201) throw new Error(`agent key: ${key.body}`);
+      w.agentKeyId = key.json().data.id;
     }
     const ctx: RequestContext = { tenantId: tenant, userId: BUYER, role: 'user' };
     if (needs === 'order' || needs === 'paid') {

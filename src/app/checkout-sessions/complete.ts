@@ -326,9 +326,10 @@ function shippingAddressOf(session: CheckoutSession): ShippingAddress {
   const phone = d.phoneNumber ?? buyer?.phoneNumber;
   return {
     name: name.slice(0, 200),
-    line1: d.streetAddress.slice(0, 200),
+    // A partial destination (country and postal code) still ships: the snapshot names what is known.
+    line1: (d.streetAddress || d.postalCode).slice(0, 200),
     ...(d.extendedAddress ? { line2: d.extendedAddress.slice(0, 200) } : {}),
-    city: d.locality.slice(0, 100),
+    city: (d.locality || d.region || d.postalCode).slice(0, 100),
     ...(d.region ? { region: d.region.slice(0, 100) } : {}),
     postalCode: d.postalCode.slice(0, 20),
     country: d.country,

@@ -34,3 +34,9 @@ export interface EventSink {
   publish(event: EventEnvelope): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A delivery that retrying will not fix soon (nobody listens at the address): the event is
+ * parked at once (kept, and sent again after `relay --unpark`) instead of being retried.
+ */
+export class UndeliverableEvent extends Error {}

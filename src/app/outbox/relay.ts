@@ -5,7 +5,13 @@ import {
   toEnvelope,
 } from '../../domain/outbox.ts';
 import type { Clock } from '../ports.ts';
-import type { ClaimedEvent, DeliveryOutcome, EventSink, OutboxStore } from './ports.ts';
+import {
+  type ClaimedEvent,
+  type DeliveryOutcome,
+  type EventSink,
+  type OutboxStore,
+  UndeliverableEvent,
+} from './ports.ts';
 
 export interface RelayOptions {
   batchSize: number;
@@ -81,6 +87,6 @@ function outcomeOf(
     published: false,
     error: error.slice(0, 1000),
     nextAttemptAt: new Date(now.getTime() + nextAttemptDelayMs(attempts, retry, random)),
-    park: attempts >= retry.maxAttempts,
+    park: attempts >= retry.maxAttempts || reason instanceof UndeliverableEvent,
   };
 }

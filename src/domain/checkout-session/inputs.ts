@@ -64,9 +64,15 @@ export type LineItemInput = z.input<typeof lineItemInputSchema>;
 
 const idText = z.string().max(100);
 
+/**
+ * A destination may be partial (a country and a postal code are enough to quote shipping, as
+ * agents do before the buyer gives the rest); a missing street or locality is kept empty.
+ */
 export const destinationInputSchema = postalAddressSchema.extend({
   /** Empty or absent: the server names it (or recognises a saved address). */
   id: idText.optional(),
+  streetAddress: z.string().trim().max(200).default(''),
+  locality: z.string().trim().max(100).default(''),
 });
 
 export const fulfillmentMethodInputSchema = z

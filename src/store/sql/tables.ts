@@ -224,6 +224,10 @@ export interface Database {
   service_nonces: ServiceNoncesTable;
   discord_guilds: DiscordGuildsTable;
   discord_deliveries: DiscordDeliveriesTable;
+  agent_api_keys: AgentApiKeysTable;
+  agent_settings: AgentSettingsTable;
+  agent_idempotency: AgentIdempotencyTable;
+  ucp_orders: UcpOrdersTable;
 }
 
 export interface RequestIdempotencyTable {
@@ -258,4 +262,42 @@ export interface DiscordDeliveriesTable {
   tenant_id: string;
   event_id: string;
   delivered_at: Date;
+}
+
+export interface AgentApiKeysTable {
+  tenant_id: string;
+  id: string;
+  key_hash: string;
+  label: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface AgentSettingsTable {
+  tenant_id: string;
+  allow_anonymous: boolean;
+  updated_at: Date;
+}
+
+export interface AgentIdempotencyTable {
+  tenant_id: string;
+  key: string;
+  operation: string;
+  request_hash: string;
+  /** null while the first request is still running. */
+  status_code: number | null;
+  body: string | null;
+  created_at: Date;
+  expires_at: Date;
+}
+
+export interface UcpOrdersTable {
+  tenant_id: string;
+  order_id: string;
+  checkout_id: string;
+  webhook_url: string | null;
+  document: Json<Record<string, unknown>>;
+  version: Generated<number>;
+  created_at: Date;
+  updated_at: Date;
 }

@@ -7,6 +7,7 @@ import * as outboxNotify from './0005_outbox_notify.ts';
 import * as requestIdempotency from './0007_request_idempotency.ts';
 import * as serviceNonces from './0008_service_nonces.ts';
 import * as agentCheckout from './0009_agent_checkout.ts';
+import * as agentChannels from './0010_agent_channels.ts';
 import * as discord from './0011_discord.ts';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a shipped one. */
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0008_service_nonces': serviceNonces,
   '0009_agent_checkout': agentCheckout,
   '0011_discord': discord,
+  '0010_agent_channels': agentChannels,
 };
