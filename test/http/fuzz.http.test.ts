@@ -227,13 +227,44 @@ function safeStringify(value: unknown): string {
   }
 }
 
+/**
+ * The agent protocols' routes (UCP's, at the root) answer in their protocol's own shape: a `ucp`
+ * object, and errors as `ucp.status: error` with messages. Everything else uses our envelope.
+ */
+const inOurEnvelope = (path: string) =>
+  !/^\/(\.well-known\/ucp|catalog|checkout-sessions|orders|testing)\b/.test(path);
+
+function ucpProblem(status: number, text: string): string | null {
+  let json: { ucp?: { status?: string }; messages?: { type?: string; code?: string }[] };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    return 'UCP answer is not JSON';
+  }
+  if (typeof json.ucp !== 'object' || json.ucp === null) return 'UCP answer without ucp';
+  if (status >= 400) {
+    if (json.ucp.status !== 'error') return 'UCP error without ucp.status error';
+    if (!json.messages?.some((m) => m.type === 'error' && typeof m.code === 'string'))
+      return 'UCP error without an error message';
+  }
+  return null;
+}
+
 /** What every answer must be: below 500, and JSON in the envelope (errors always). */
 function envelopeProblem(
+  path: string,
   status: number,
   contentType: string | undefined,
   text: string,
 ): string | null {
   if (status >= 500) return `status ${status}`;
+  // A URL refused before routing (bad percent-encoding, an over-long segment) cannot know its
+  // protocol yet: it is answered in our envelope, naming the url, on every path.
+  // An unknown route is no protocol's either.
+  const refusedUrl =
+    (status === 400 && /"field":"url"/.test(text)) ||
+    (status === 404 && /"error":"ROUTE_NOT_FOUND"/.test(text));
+  if (!inOurEnvelope(path) && !refusedUrl) return ucpProblem(status, text);
   if (!/^application\/json/.test(contentType ?? '')) {
     return status >= 400 ? `error answered as ${contentType}` : null;
   }
@@ -305,6 +336,7 @@ describeEachStore('OpenAPI-driven fuzzing: no 5xx, nothing outside the envelope'
         const problem = probeUnavailable
           ? null
           : envelopeProblem(
+              op.path,
               response.statusCode,
               response.headers['content-type'] as string | undefined,
               response.body,

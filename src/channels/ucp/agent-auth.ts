@@ -3,6 +3,7 @@ import type { AgentKeys } from '../../app/agent-keys/service.ts';
 import type { RequestContext } from '../../app/context.ts';
 import { type AgentCaller, agentUserId } from '../../domain/agent/api-key.ts';
 import { domainError } from '../../domain/errors.ts';
+import { findUnstorableText } from '../../domain/text.ts';
 import { ucpError, ucpErrorBody } from './errors.ts';
 import { negotiateVersion, parseUcpAgent, type UcpAgent } from './version.ts';
 
@@ -79,5 +80,20 @@ export function requireAgent(app: FastifyInstance, agentKeys: AgentKeys): void {
         requestId: request.id,
       },
     };
+  });
+  // The one rule for text the database can store (and for nesting depth), answered in UCP's
+  // shape: every later step (the idempotency hash, the mapping) may then recurse safely.
+  app.addHook('preValidation', async (request, reply) => {
+    for (const [where, value] of [
+      ['body', request.body],
+      ['params', request.params],
+      ['query', request.query],
+    ] as const) {
+      const found = findUnstorableText(value);
+      if (found) {
+        const field = [where, ...found.path].join('.');
+        return sendUcp(reply, 400, ucpErrorBody('invalid_input', `${field}: ${found.reason}`));
+      }
+    }
   });
 }
