@@ -26,7 +26,7 @@ export interface UcpRoutesOptions {
   orders: OrderQueries;
   /** Shipping recorded in the order's UCP record, with its webhook. */
   shipment: Parameters<typeof recordShipment>[0];
-  /** The checkout-session and order routes, once the agent checkout core is wired. */
+  /** The checkout-session and order routes (wired in register.ts). */
   register?: (app: FastifyInstance) => Promise<void>;
 }
 
