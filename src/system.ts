@@ -33,6 +33,7 @@ import { receivePaymentWebhook } from './app/payments/receive-webhook.ts';
 import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
+import { registerAcp } from './channels/acp/register.ts';
 import { registerUcp } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
@@ -325,5 +326,6 @@ export async function buildHttp(system: System, logger?: Logger): Promise<Fastif
     ...(logger ? { logger } : {}),
   });
   await registerUcp(app, system);
+  await registerAcp(app, system);
   return app;
 }

@@ -4,6 +4,7 @@ import { agentKeyRoutes } from '../../http/agent-keys.routes.ts';
 import { requireCaller } from '../../http/caller-auth.ts';
 import { newTimeOrderedId } from '../../platform.ts';
 import type { System } from '../../system.ts';
+import { withAcpWebhooks } from '../acp/register.ts';
 import { checkoutRoutes } from './checkout.routes.ts';
 import { orderRoutes } from './order.routes.ts';
 import { createPlatformProfiles } from './platform-profile.ts';
@@ -78,7 +79,7 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
 /** The configured sink, with UCP order webhooks added; none stays none (another relay runs). */
 export function withAgentWebhooks(system: System, sink: EventSink | null): EventSink | null {
   if (!sink) return null;
-  return withUcpOrderWebhooks(sink, {
+  return withUcpOrderWebhooks(withAcpWebhooks(system, sink), {
     fetcher: system.outbound,
     baseUrl: system.config.publicBaseUrl,
   });
