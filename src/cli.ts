@@ -9,6 +9,7 @@ import {
 import { DEMO_PRODUCTS, seedDemoCatalog } from './app/seed-demo.ts';
 import { withAgentWebhooks } from './channels/ucp/register.ts';
 import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
+import { mcpCommand } from './cli-mcp.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { relayOptions, startService } from './service.ts';
 import { createSink } from './sinks/index.ts';
@@ -29,7 +30,8 @@ const USAGE = `usage: ordersession <command>
                    create DYNAMODB_TABLE for agent checkout sessions, with TTL on
   agent-keys create --tenant <id> [--label <text>]   make an AI agent API key; printed once
   agent-keys list --tenant <id>                      the tenant's agent keys (not the keys)
-  agent-keys revoke --tenant <id> --id <key id>      refuse that key from now on`;
+  agent-keys revoke --tenant <id> --id <key id>      refuse that key from now on
+  mcp              the MCP server over stdio (for a desktop assistant); key in ORDERSESSION_AGENT_KEY`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -224,6 +226,8 @@ async function main(): Promise<void> {
       return dynamodbCommand(positionals[1]);
     case 'agent-keys':
       return agentKeysCommand(positionals[1], values);
+    case 'mcp':
+      return mcpCommand();
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;

@@ -34,6 +34,7 @@ import type { Clock } from './app/ports.ts';
 import { createPricingService, type PricingService } from './app/pricing/service.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import { registerAcp } from './channels/acp/register.ts';
+import { registerMcpHttp } from './channels/mcp/http.ts';
 import { registerUcp } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
@@ -327,5 +328,6 @@ export async function buildHttp(system: System, logger?: Logger): Promise<Fastif
   });
   await registerUcp(app, system);
   await registerAcp(app, system);
+  await registerMcpHttp(app, system);
   return app;
 }
