@@ -6,7 +6,14 @@ import { withAgentWebhooks } from '../../src/channels/ucp/register.ts';
 import { createLogSink } from '../../src/sinks/log.ts';
 import { describeEachStore, newTenantId } from '../support/stores.ts';
 import { seedFlowerShop } from '../ucp/support/flower-shop.ts';
-import { ACP_WEBHOOK_SECRET, type AcpApp, acp, agentKey, openAcpApp } from './support/acp-http.ts';
+import {
+  ACP_WEBHOOK_SECRET,
+  type AcpApp,
+  acp,
+  agentKey,
+  openAcpApp,
+  SIMULATION_SECRET,
+} from './support/acp-http.ts';
 import { startAcpPlatform, verifyMerchantSignature } from './support/platform.ts';
 import { ACP_EXAMPLES, expectAcp, expectAcpWebhook } from './support/schemas.ts';
 
@@ -107,7 +114,7 @@ describeEachStore('ACP checkout REST binding', (store) => {
     return { id, created, addressed, selected };
   }
 
-  it('buys through the whole flow: statuses, totals, order, stock, a signed order_create webhook', async () => {
+  it('buys through the whole flow: statuses, totals, order, stock, signed order_create and order_update webhooks', async () => {
     const { id, created, addressed, selected } = await purchase('bouquet_roses', 2);
     expect(created.body.status).toBe('not_ready_for_payment');
     expect(created.body.currency).toBe('usd');
@@ -201,6 +208,38 @@ describeEachStore('ACP checkout REST binding', (store) => {
     ).toBe(false);
     await relay();
     expect(platform.received).toHaveLength(1);
+
+    // Shipping (UCP's simulation, the one shipping path agents see) sends order_update.
+    const ucpHeaders = {
+      authorization: `Bearer ${key}`,
+      'ucp-agent': 'profile="https://platform.example/profiles/agent.json"',
+    };
+    const orderId = completed.body.order.id as string;
+    const shipped = await h.app.inject({
+      method: 'POST',
+      url: `/testing/simulate-shipping/${orderId}`,
+      headers: { ...ucpHeaders, 'simulation-secret': SIMULATION_SECRET },
+    });
+    expect(shipped.statusCode, shipped.body).toBe(200);
+    const sentAt = h.clock.now();
+    await relay();
+    expect(platform.received.map((w) => w.body.type)).toEqual(['order_create', 'order_update']);
+    const update = platform.received[1];
+    expectAcpWebhook(update?.body);
+    expect(update?.body.data).toMatchObject({ id: orderId, status: 'shipped' });
+    expect(update?.body.data.line_items[0].quantity).toEqual({
+      ordered: 2,
+      current: 2,
+      fulfilled: 2,
+    });
+    expect(
+      await verifyMerchantSignature(
+        ACP_WEBHOOK_SECRET,
+        update?.signature,
+        update?.raw ?? '',
+        Math.floor(sentAt.getTime() / 1000),
+      ),
+    ).toBe(true);
   });
 
   it('answers cancel of a completed or canceled session with 405', async () => {

@@ -25,6 +25,7 @@ export async function registerAcp(app: FastifyInstance, system: System): Promise
       newId: newTimeOrderedId,
       baseUrl: system.config.publicBaseUrl,
       paymentHandlerId: system.config.agents.paymentHandlerId,
+      orders: system.orderRepository,
       webhookUrl: acpWebhook(system)?.url,
     }),
   );

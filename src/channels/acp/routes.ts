@@ -9,9 +9,11 @@ import type { AgentKeys } from '../../app/agent-keys/service.ts';
 import type { AgentOrderStore } from '../../app/agent-orders.ts';
 import type { CheckoutSessionService } from '../../app/checkout-sessions/service.ts';
 import type { RequestContext } from '../../app/context.ts';
+import type { OrderReadRepository } from '../../app/orders/repository.ts';
 import type { Clock, IdGenerator } from '../../app/ports.ts';
 import { agentUserId } from '../../domain/agent/api-key.ts';
 import type { DomainError } from '../../domain/errors.ts';
+import { buildOrderDocument } from '../ucp/order-map.ts';
 import { acpError, acpErrorBody } from './errors.ts';
 import { toAcpOrder, toAcpSession, toCompleteInput, toUpdateInput } from './map.ts';
 import { completeRequest, createRequest, updateRequest } from './requests.ts';
@@ -28,8 +30,14 @@ export interface AcpRoutesDeps {
   /** Public base URL, no trailing slash. */
   baseUrl: string;
   paymentHandlerId: string;
+  /** Our orders, read back once placed, for the order's agent record. */
+  orders: OrderReadRepository;
   /** The platform's order-events URL; unset: no order webhooks. */
   webhookUrl: string | undefined;
+}
+
+function never(orderId: string): never {
+  throw new Error(`order ${orderId} was placed but cannot be read`);
 }
 
 /** Orders and sessions made through ACP are owned by `acp:<key id>`. */
@@ -279,7 +287,15 @@ export function acpRoutes(deps: AcpRoutesDeps) {
                 orderId: placed.id,
                 checkoutId: session.id,
                 webhookUrl: deps.webhookUrl ?? null,
-                document: { protocol: 'acp', order },
+                // The UCP view too: the order reads the same through UCP's and MCP's get_order.
+                document: {
+                  ...buildOrderDocument(
+                    session,
+                    (await deps.orders.findOrder(ctx.tenantId, placed.id)) ?? never(placed.id),
+                  ),
+                  protocol: 'acp',
+                  acp_order: order,
+                },
               },
               now,
               deps.webhookUrl

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { EventSink } from '../../app/outbox/ports.ts';
+import type { IdGenerator } from '../../app/ports.ts';
 import type { EventEnvelope, OutboxEvent } from '../../domain/outbox.ts';
 import type { SafeFetcher } from '../../outbound/safe-fetch.ts';
 
@@ -68,3 +69,51 @@ export function withAcpOrderWebhooks(
     close: () => inner.close(),
   };
 }
+
+/** What an ACP order's agent record keeps beside the UCP view of it. */
+export interface AcpOrderMarks {
+  protocol: 'acp';
+  acp_order: { line_items?: { quantity: { ordered: number; current: number } }[] } & Record<
+    string,
+    unknown
+  >;
+}
+
+const isAcp = (
+  document: Record<string, unknown>,
+): document is Record<string, unknown> & AcpOrderMarks =>
+  document.protocol === 'acp' && typeof document.acp_order === 'object';
+
+/**
+ * The `order_update` webhook of an order placed through ACP, once it ships (every line
+ * fulfilled); undefined for an order of another protocol.
+ */
+export const acpShipmentEvents =
+  (newId: IdGenerator) =>
+  (input: {
+    tenantId: string;
+    orderId: string;
+    document: Record<string, unknown>;
+    webhookUrl: string;
+    at: Date;
+  }): OutboxEvent | undefined => {
+    if (!isAcp(input.document)) return undefined;
+    const order = input.document.acp_order;
+    return acpOrderEvent({
+      id: newId(),
+      tenantId: input.tenantId,
+      orderId: input.orderId,
+      type: 'order_update',
+      webhookUrl: input.webhookUrl,
+      order: {
+        ...order,
+        status: 'shipped',
+        line_items: (order.line_items ?? []).map((line) => ({
+          ...line,
+          quantity: { ...line.quantity, fulfilled: line.quantity.current },
+          status: 'fulfilled',
+        })),
+      },
+      at: input.at,
+    });
+  };

@@ -5,6 +5,7 @@ import { requireCaller } from '../../http/caller-auth.ts';
 import { newTimeOrderedId } from '../../platform.ts';
 import type { System } from '../../system.ts';
 import { withAcpWebhooks } from '../acp/register.ts';
+import { acpShipmentEvents } from '../acp/webhooks.ts';
 import { checkoutRoutes } from './checkout.routes.ts';
 import { orderRoutes } from './order.routes.ts';
 import { createPlatformProfiles } from './platform-profile.ts';
@@ -42,6 +43,7 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
       newEvent: ucpOrderEvents(newTimeOrderedId),
       clock: system.clock,
       baseUrl: system.config.publicBaseUrl,
+      protocolEvent: acpShipmentEvents(newTimeOrderedId),
     },
     register: async (agents) => {
       const baseUrl = system.config.publicBaseUrl;

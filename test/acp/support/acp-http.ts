@@ -9,6 +9,7 @@ import { testConfig } from '../../support/configured-http.ts';
 import { type AcpKind, expectAcp } from './schemas.ts';
 
 export const ACP_WEBHOOK_SECRET = 'acp-webhook-secret-for-tests-0123';
+export const SIMULATION_SECRET = 'simulation-secret-for-acp-tests';
 
 export interface AcpAnswer {
   status: number;
@@ -35,6 +36,7 @@ export async function openAcpApp(
     ...base,
     agents: {
       ...base.agents,
+      simulationSecret: SIMULATION_SECRET,
       outbound: { httpsOnly: false, allowPrivate: true },
       acp: { webhookUrl, webhookSecret: webhookUrl ? ACP_WEBHOOK_SECRET : undefined },
     },
