@@ -368,6 +368,49 @@ describeEachStore('ACP checkout REST binding', (store) => {
     expect(again.headers['idempotent-replayed']).toBeUndefined();
   });
 
+  it('makes one session of five concurrent creates with one key', async () => {
+    const k = crypto.randomUUID();
+    const body = { line_items: [{ id: 'bouquet_tulips', quantity: 1 }] };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        acp(h, {
+          method: 'POST',
+          url: '/checkout_sessions',
+          key,
+          payload: body,
+          idempotencyKey: k,
+        }),
+      ),
+    );
+    const made = answers.filter((a) => a.status === 201);
+    expect(made.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(made.map((a) => a.body.id)).size).toBe(1);
+    expect(made.filter((a) => a.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+    for (const other of answers.filter((a) => a.status !== 201)) {
+      expect([other.status, other.body.code]).toEqual([409, 'idempotency_in_flight']);
+      expect(other.headers['retry-after']).toBe('1');
+    }
+  });
+
+  it('answers a declined payment with 402 payment_declined, and the session can be paid again', async () => {
+    const { id } = await purchase('orchid_white', 1);
+    const declined = structuredClone(PAY);
+    declined.payment_data.instrument.credential.token = 'fail_token';
+    const refused = await acp(h, {
+      method: 'POST',
+      url: `/checkout_sessions/${id}/complete`,
+      key,
+      payload: declined,
+    });
+    expect([refused.status, refused.body.code]).toEqual([402, 'payment_declined']);
+    const paid = await acp(
+      h,
+      { method: 'POST', url: `/checkout_sessions/${id}/complete`, key, payload: PAY },
+      'CheckoutSessionWithOrder',
+    );
+    expect(paid.body.status).toBe('completed');
+  });
+
   it('requires API-Version 2026-04-17 and a live Bearer key', async () => {
     for (const version of [undefined, '2025-09-29']) {
       const answer = await acp(h, {
