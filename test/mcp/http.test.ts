@@ -54,6 +54,24 @@ describeEachStore('MCP server over Streamable HTTP', (store) => {
     expect(bad.structuredContent).toMatchObject({ error: 'VARIANT_NOT_FOUND' });
   });
 
+  it('replays a create under the same meta idempotency-key and refuses other arguments', async () => {
+    const client = await connect(key);
+    const meta = { 'idempotency-key': crypto.randomUUID() };
+    const checkout = { line_items: [{ item: { id: 'pot_ceramic' }, quantity: 1 }] };
+    const first = await client.callTool({ name: 'create_checkout', arguments: { meta, checkout } });
+    const again = await client.callTool({ name: 'create_checkout', arguments: { meta, checkout } });
+    expect(first.isError).toBeFalsy();
+    expect((again.structuredContent as { id: string }).id).toBe(
+      (first.structuredContent as { id: string }).id,
+    );
+    const other = await client.callTool({
+      name: 'create_checkout',
+      arguments: { meta, checkout: { line_items: [{ item: { id: 'pot_ceramic' }, quantity: 2 }] } },
+    });
+    expect(other.isError).toBe(true);
+    expect(other.structuredContent).toMatchObject({ error: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
   it('refuses a wrong or missing key', async () => {
     await expect(connect('osk_wrong_key')).rejects.toThrow();
     const answer = await fetch(url, {

@@ -6,6 +6,7 @@ import { MCP_USER_PREFIX, type McpDeps } from './tools.ts';
 
 export function mcpDeps(system: System): McpDeps {
   return {
+    idempotency: system.agentIdempotency,
     checkoutSessions: system.checkoutSessions,
     productSearch: system.productSearch,
     orders: system.orders,

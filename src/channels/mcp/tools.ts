@@ -1,6 +1,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import {
+  type AgentIdempotencyStore,
+  agentRequestHash,
+  runIdempotent,
+} from '../../app/agent-idempotency.ts';
 import type { AgentOrderStore } from '../../app/agent-orders.ts';
 import type { ProductSearch } from '../../app/catalog/search.ts';
 import type { CheckoutSessionService } from '../../app/checkout-sessions/service.ts';
@@ -16,6 +21,7 @@ import { buildOrderDocument, toUcpOrder, type UcpOrderDocument } from '../ucp/or
 import { checkoutRequest, completeRequest, lookupRequest, searchRequest } from '../ucp/requests.ts';
 
 export interface McpDeps {
+  idempotency: AgentIdempotencyStore;
   checkoutSessions: CheckoutSessionService;
   productSearch: ProductSearch;
   orders: OrderQueries;
@@ -97,6 +103,48 @@ function checkoutSummary(value: Record<string, unknown>): string {
   }.`;
 }
 
+type Meta = { 'idempotency-key'?: string | undefined } | undefined;
+
+/**
+ * A state-changing tool under `meta["idempotency-key"]` (as the binding maps the HTTP header):
+ * the first successful result is replayed for the same arguments; other arguments, or the first
+ * call still running, are a tool error IDEMPOTENCY_KEY_REUSED. Without a key it just runs.
+ */
+async function idempotent(
+  deps: McpDeps,
+  ctx: RequestContext,
+  meta: Meta,
+  operation: string,
+  resource: string,
+  args: unknown,
+  run: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
+  const key = meta?.['idempotency-key']?.trim();
+  if (!key) return run();
+  const outcome = await runIdempotent(
+    deps.idempotency,
+    {
+      tenantId: ctx.tenantId,
+      key: `${ctx.userId}:mcp.${operation}:${resource}:${key}`,
+      operation: `mcp.${operation}`,
+      requestHash: agentRequestHash(`mcp.${operation}`, resource, args),
+      now: deps.clock.now(),
+    },
+    async () => {
+      const answer = await run();
+      return { status: answer.isError ? 400 : 200, body: JSON.stringify(answer) };
+    },
+  );
+  if (outcome.kind === 'conflict') {
+    const message =
+      outcome.reason === 'in_flight'
+        ? 'A call with this idempotency-key is still running; retry shortly.'
+        : 'This idempotency-key was used with other arguments.';
+    return result({ ok: false, error: { code: 'IDEMPOTENCY_KEY_REUSED', message } }, () => '');
+  }
+  return JSON.parse(outcome.answer.body) as CallToolResult;
+}
+
 /**
  * The UCP MCP binding's tools (services/shopping/mcp.openrpc.json) over the agent checkout core,
  * for one authenticated agent: the same mapping as the UCP REST binding, answered as tool results.
@@ -163,12 +211,13 @@ export function createMcpServer(deps: McpDeps, ctx: RequestContext): McpServer {
         'Start a checkout with line items (and optionally buyer, fulfillment, discounts).',
       inputSchema: { meta, checkout: checkoutShape },
     },
-    async ({ checkout }) => {
-      const parsed = checkoutRequest.safeParse(checkout);
-      if (!parsed.success) return result(invalid(parsed.error), () => '');
-      const created = await deps.checkoutSessions.create(ctx, toUpdateInput(parsed.data, null));
-      return result(asOutcome(created, present), checkoutSummary);
-    },
+    async ({ meta: m, checkout }) =>
+      idempotent(deps, ctx, m, 'create', '', checkout, async () => {
+        const parsed = checkoutRequest.safeParse(checkout);
+        if (!parsed.success) return result(invalid(parsed.error), () => '');
+        const created = await deps.checkoutSessions.create(ctx, toUpdateInput(parsed.data, null));
+        return result(asOutcome(created, present), checkoutSummary);
+      }),
   );
 
   server.registerTool(
@@ -188,18 +237,19 @@ export function createMcpServer(deps: McpDeps, ctx: RequestContext): McpServer {
         'Replace a checkout (send the whole checkout as you want it): lines, buyer, shipping destination, selected option (fulfillment.methods[0].groups[0].selected_option_id), discount codes.',
       inputSchema: { meta, id: z.string().min(1), checkout: checkoutShape },
     },
-    async ({ id, checkout }) => {
-      const parsed = checkoutRequest.safeParse(checkout);
-      if (!parsed.success) return result(invalid(parsed.error), () => '');
-      const current = await deps.checkoutSessions.get(ctx, id);
-      if (!current.ok) return result(current, () => '');
-      const updated = await deps.checkoutSessions.update(
-        ctx,
-        id,
-        toUpdateInput(parsed.data, current.value),
-      );
-      return result(asOutcome(updated, present), checkoutSummary);
-    },
+    async ({ meta: m, id, checkout }) =>
+      idempotent(deps, ctx, m, 'update', id, checkout, async () => {
+        const parsed = checkoutRequest.safeParse(checkout);
+        if (!parsed.success) return result(invalid(parsed.error), () => '');
+        const current = await deps.checkoutSessions.get(ctx, id);
+        if (!current.ok) return result(current, () => '');
+        const updated = await deps.checkoutSessions.update(
+          ctx,
+          id,
+          toUpdateInput(parsed.data, current.value),
+        );
+        return result(asOutcome(updated, present), checkoutSummary);
+      }),
   );
 
   server.registerTool(
@@ -213,27 +263,32 @@ export function createMcpServer(deps: McpDeps, ctx: RequestContext): McpServer {
         checkout: z.looseObject({}).describe('{payment: {instruments: [...]}}'),
       },
     },
-    async ({ id, checkout }) => {
-      const parsed = completeRequest.safeParse(checkout);
-      if (!parsed.success) return result(invalid(parsed.error), () => '');
-      const completed = await deps.checkoutSessions.complete(ctx, id, toCompleteInput(parsed.data));
-      if (!completed.ok) return result(completed, () => '');
-      const { session, orders } = completed.value;
-      for (const placed of orders) {
-        const order = (await deps.orderRepository.findOrder(ctx.tenantId, placed.id)) ?? placed;
-        await deps.agentOrders.insert(
-          {
-            tenantId: ctx.tenantId,
-            orderId: order.id,
-            checkoutId: session.id,
-            webhookUrl: null,
-            document: { ...buildOrderDocument(session, order) },
-          },
-          deps.clock.now(),
+    async ({ meta: m, id, checkout }) =>
+      idempotent(deps, ctx, m, 'complete', id, checkout, async () => {
+        const parsed = completeRequest.safeParse(checkout);
+        if (!parsed.success) return result(invalid(parsed.error), () => '');
+        const completed = await deps.checkoutSessions.complete(
+          ctx,
+          id,
+          toCompleteInput(parsed.data),
         );
-      }
-      return result({ ok: true, value: present(session) }, checkoutSummary);
-    },
+        if (!completed.ok) return result(completed, () => '');
+        const { session, orders } = completed.value;
+        for (const placed of orders) {
+          const order = (await deps.orderRepository.findOrder(ctx.tenantId, placed.id)) ?? placed;
+          await deps.agentOrders.insert(
+            {
+              tenantId: ctx.tenantId,
+              orderId: order.id,
+              checkoutId: session.id,
+              webhookUrl: null,
+              document: { ...buildOrderDocument(session, order) },
+            },
+            deps.clock.now(),
+          );
+        }
+        return result({ ok: true, value: present(session) }, checkoutSummary);
+      }),
   );
 
   server.registerTool(
@@ -242,8 +297,10 @@ export function createMcpServer(deps: McpDeps, ctx: RequestContext): McpServer {
       description: 'Cancel a checkout that is not completed.',
       inputSchema: { meta, id: z.string().min(1) },
     },
-    async ({ id }) =>
-      result(asOutcome(await deps.checkoutSessions.cancel(ctx, id), present), checkoutSummary),
+    async ({ meta: m, id }) =>
+      idempotent(deps, ctx, m, 'cancel', id, {}, async () =>
+        result(asOutcome(await deps.checkoutSessions.cancel(ctx, id), present), checkoutSummary),
+      ),
   );
 
   server.registerTool(
