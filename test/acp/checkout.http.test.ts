@@ -307,6 +307,7 @@ describeEachStore('ACP checkout REST binding', (store) => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(replay.headers['idempotency-key']).toBe(k);
+    expect(replay.headers['request-id']).toBeTypeOf('string');
 
     const conflict = await acp(h, {
       method: 'POST',

@@ -80,6 +80,9 @@ const ctxOf = (request: FastifyRequest): RequestContext => {
  */
 function requireAcpAgent(app: FastifyInstance, agentKeys: AgentKeys) {
   app.addHook('onRequest', async (request, reply) => {
+    const requestId = request.headers['request-id'];
+    if (typeof requestId === 'string' && requestId.length <= 200)
+      reply.header('request-id', requestId);
     const version = request.headers['api-version'];
     if (typeof version !== 'string' || !ACP_SUPPORTED_VERSIONS.includes(version.trim())) {
       return send(
