@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEMO_PRODUCTS } from './app/seed-demo.ts';
 import { DISCORD_USAGE, runDiscordCommand } from './channels/discord/cli.ts';
 import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
+import { mcpCommand } from './cli-mcp.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { applyEnvFile } from './env-file.ts';
 import { type MaintenanceCommand, runMaintenance } from './maintenance.ts';
@@ -27,6 +28,7 @@ const USAGE = `usage: ordersession <command>
   agent-keys create --tenant <id> [--label <text>]   make an AI agent API key; printed once
   agent-keys list --tenant <id>                      the tenant's agent keys (not the keys)
   agent-keys revoke --tenant <id> --id <key id>      refuse that key from now on
+  mcp              the MCP server over stdio (for a desktop assistant); key in ORDERSESSION_AGENT_KEY
 ${DISCORD_USAGE}`;
 
 async function serve(): Promise<void> {
@@ -181,6 +183,8 @@ async function main(): Promise<void> {
       return dynamodbCommand(positionals[1]);
     case 'agent-keys':
       return agentKeysCommand(positionals[1], values);
+    case 'mcp':
+      return mcpCommand();
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;

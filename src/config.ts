@@ -169,6 +169,9 @@ const environment = z.object({
     .default('mock_payment_handler'),
   SIMULATION_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
   ALLOW_PRIVATE_OUTBOUND: z.enum(['true', 'false']).default('false'),
+  // AI agents (ACP): the platform's order-events URL and the secret its webhooks are signed with
+  ACP_WEBHOOK_URL: z.url().optional(),
+  ACP_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -250,6 +253,8 @@ export interface AgentsConfig {
   simulationSecret: string | undefined;
   /** URLs fetched on a caller's word (platform profiles, webhooks): the outbound rules. */
   outbound: { httpsOnly: boolean; allowPrivate: boolean };
+  /** ACP order webhooks: sent when both are set. */
+  acp?: { webhookUrl: string | undefined; webhookSecret: string | undefined };
 }
 
 export interface OutboxConfig {
@@ -379,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         httpsOnly: e.NODE_ENV === 'production',
         allowPrivate: e.ALLOW_PRIVATE_OUTBOUND === 'true',
       },
+      acp: { webhookUrl: e.ACP_WEBHOOK_URL, webhookSecret: e.ACP_WEBHOOK_SECRET },
     },
   };
 }

@@ -45,7 +45,9 @@ import { createPricingService, type PricingService } from './app/pricing/service
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import type { ServiceNonceStore } from './app/service-signature.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
+import { registerAcp } from './channels/acp/register.ts';
 import { createDiscordChannel, type DiscordChannel } from './channels/discord/channel.ts';
+import { registerMcpHttp } from './channels/mcp/http.ts';
 import { registerUcp } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
@@ -462,6 +464,8 @@ export async function buildHttp(system: System, logger?: Logger): Promise<Fastif
     discord: system.discord,
   });
   await registerUcp(app, system);
+  await registerAcp(app, system);
+  await registerMcpHttp(app, system);
   return app;
 }
 

@@ -5,6 +5,8 @@ import { requireCaller } from '../../http/caller-auth.ts';
 import { installIdempotency } from '../../http/idempotency.ts';
 import { newTimeOrderedId } from '../../platform.ts';
 import type { System } from '../../system.ts';
+import { withAcpWebhooks } from '../acp/register.ts';
+import { acpShipmentEvents } from '../acp/webhooks.ts';
 import { checkoutRoutes } from './checkout.routes.ts';
 import { orderRoutes } from './order.routes.ts';
 import { createPlatformProfiles } from './platform-profile.ts';
@@ -44,6 +46,7 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
       newEvent: ucpOrderEvents(newTimeOrderedId),
       clock: system.clock,
       baseUrl: system.config.publicBaseUrl,
+      protocolEvent: acpShipmentEvents(newTimeOrderedId),
     },
     register: async (agents) => {
       const baseUrl = system.config.publicBaseUrl;
@@ -81,7 +84,7 @@ export async function registerUcp(app: FastifyInstance, system: System): Promise
 /** The configured sink, with UCP order webhooks added; none stays none (another relay runs). */
 export function withAgentWebhooks(system: System, sink: EventSink | null): EventSink | null {
   if (!sink) return null;
-  return withUcpOrderWebhooks(sink, {
+  return withUcpOrderWebhooks(withAcpWebhooks(system, sink), {
     fetcher: system.outbound,
     baseUrl: system.config.publicBaseUrl,
   });

@@ -1,6 +1,7 @@
 import type { AgentOrderStore } from '../../app/agent-orders.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { Order } from '../../domain/order/types.ts';
+import type { OutboxEvent } from '../../domain/outbox.ts';
 import { toUcpOrder, type UcpOrderDocument } from './order-map.ts';
 import type { NewUcpOrderEvent } from './webhooks.ts';
 
@@ -10,7 +11,20 @@ import type { NewUcpOrderEvent } from './webhooks.ts';
  * finds the event there and changes nothing.
  */
 export async function recordShipment(
-  deps: { agentOrders: AgentOrderStore; newEvent: NewUcpOrderEvent; clock: Clock; baseUrl: string },
+  deps: {
+    agentOrders: AgentOrderStore;
+    newEvent: NewUcpOrderEvent;
+    clock: Clock;
+    baseUrl: string;
+    /** The webhook of an order placed through another protocol (ACP), when it is one. */
+    protocolEvent?: (input: {
+      tenantId: string;
+      orderId: string;
+      document: Record<string, unknown>;
+      webhookUrl: string;
+      at: Date;
+    }) => OutboxEvent | undefined;
+  },
   order: Order,
 ): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -38,14 +52,21 @@ export async function recordShipment(
       },
     };
     const event = record.webhookUrl
-      ? deps.newEvent({
+      ? (deps.protocolEvent?.({
+          tenantId: order.tenantId,
+          orderId: order.id,
+          document: record.document,
+          webhookUrl: record.webhookUrl,
+          at: now,
+        }) ??
+        deps.newEvent({
           tenantId: order.tenantId,
           orderId: order.id,
           type: 'order_shipped',
           webhookUrl: record.webhookUrl,
           order: toUcpOrder(order, next, deps.baseUrl),
           at: now,
-        })
+        }))
       : undefined;
     const saved = await deps.agentOrders.replaceDocument(
       order.tenantId,
