@@ -228,19 +228,33 @@ function safeStringify(value: unknown): string {
 }
 
 /**
- * The agent protocols' routes (UCP's, at the root) answer in their protocol's own shape: a `ucp`
- * object, and errors as `ucp.status: error` with messages. Everything else uses our envelope.
+ * The agent protocols' routes, at the root, answer in their protocol's own shape: UCP's a `ucp`
+ * object (errors `ucp.status: error` with messages), ACP's errors `{type, code, message}`, MCP's
+ * JSON-RPC. Everything else uses our envelope.
  */
-const inOurEnvelope = (path: string) =>
-  !/^\/(\.well-known\/ucp|catalog|checkout-sessions|orders|testing)\b/.test(path);
+type Protocol = 'ucp' | 'acp' | 'mcp' | 'ours';
+function protocolOf(path: string): Protocol {
+  if (/^\/(\.well-known\/ucp|catalog|checkout-sessions|orders|testing)\b/.test(path)) return 'ucp';
+  if (/^\/checkout_sessions\b/.test(path)) return 'acp';
+  if (/^\/mcp\b/.test(path)) return 'mcp';
+  return 'ours';
+}
+
+function parsed(text: string): Record<string, unknown> | null {
+  try {
+    const json: unknown = JSON.parse(text);
+    return json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 
 function ucpProblem(status: number, text: string): string | null {
-  let json: { ucp?: { status?: string }; messages?: { type?: string; code?: string }[] };
-  try {
-    json = JSON.parse(text) as typeof json;
-  } catch {
-    return 'UCP answer is not JSON';
-  }
+  const json = parsed(text) as {
+    ucp?: { status?: string };
+    messages?: { type?: string; code?: string }[];
+  } | null;
+  if (!json) return 'UCP answer is not JSON';
   if (typeof json.ucp !== 'object' || json.ucp === null) return 'UCP answer without ucp';
   if (status >= 400) {
     if (json.ucp.status !== 'error') return 'UCP error without ucp.status error';
@@ -248,6 +262,26 @@ function ucpProblem(status: number, text: string): string | null {
       return 'UCP error without an error message';
   }
   return null;
+}
+
+function acpProblem(status: number, text: string): string | null {
+  const json = parsed(text);
+  if (!json) return 'ACP answer is not JSON';
+  if (status >= 400) {
+    for (const field of ['type', 'code', 'message'])
+      if (typeof json[field] !== 'string') return `ACP error without ${field}`;
+  } else if (typeof json.id !== 'string') return 'ACP answer without an id';
+  return null;
+}
+
+/** MCP speaks JSON-RPC (or an event stream of it); an error that is JSON must be JSON-RPC's. */
+function mcpProblem(status: number, contentType: string | undefined, text: string): string | null {
+  if (status < 400 || !/json/.test(contentType ?? '')) return null;
+  const json = parsed(text);
+  if (!json) return 'MCP error is not JSON';
+  return json.jsonrpc === '2.0' && typeof json.error === 'object'
+    ? null
+    : 'MCP error outside JSON-RPC';
 }
 
 /** What every answer must be: below 500, and JSON in the envelope (errors always). */
@@ -263,8 +297,13 @@ function envelopeProblem(
   // An unknown route is no protocol's either.
   const refusedUrl =
     (status === 400 && /"field":"url"/.test(text)) ||
-    (status === 404 && /"error":"ROUTE_NOT_FOUND"/.test(text));
-  if (!inOurEnvelope(path) && !refusedUrl) return ucpProblem(status, text);
+    (status === 404 && /"error":"ROUTE_NOT_FOUND"/.test(text)) ||
+    // So is a body the server-wide JSON parser refused before the route's own code ran.
+    /"error":"(UNSUPPORTED_MEDIA_TYPE|INVALID_JSON|PAYLOAD_TOO_LARGE)"/.test(text);
+  const protocol = refusedUrl ? 'ours' : protocolOf(path);
+  if (protocol === 'ucp') return ucpProblem(status, text);
+  if (protocol === 'acp') return acpProblem(status, text);
+  if (protocol === 'mcp') return mcpProblem(status, contentType, text);
   if (!/^application\/json/.test(contentType ?? '')) {
     return status >= 400 ? `error answered as ${contentType}` : null;
   }

@@ -217,7 +217,8 @@ describeEachStore('Idempotency-Key on every unsafe /api route', (store) => {
       const key = await h.app.inject({
         method: 'POST',
         url: '/api/admin/agent-keys',
-        headers: admin,
+        headers: { ...admin, 'content-type': 'application/json' },
+        payload: '{}',
       });
       if (key.statusCode !== 201) throw new Error(`agent key: ${key.body}`);
       w.agentKeyId = key.json().data.id;
