@@ -216,6 +216,9 @@ async function idempotent(
   return send(reply, outcome.answer);
 }
 
+/** Each route's entry in /api-docs (the protocol's own schemas are the contract). */
+const doc = (summary: string) => ({ schema: { tags: ['acp'], summary } });
+
 /** The Agentic Commerce Protocol's checkout REST binding (2026-04-17), at the server root. */
 export function acpRoutes(deps: AcpRoutesDeps) {
   const present = (session: Parameters<typeof toAcpSession>[0]) =>
@@ -224,41 +227,52 @@ export function acpRoutes(deps: AcpRoutesDeps) {
   return async (app: FastifyInstance) => {
     requireAcpAgent(app, deps.agentKeys);
 
-    app.post('/checkout_sessions', async (request, reply) =>
-      idempotent(deps, request, reply, 'create', '', async () => {
-        const parsed = createRequest.safeParse(request.body ?? {});
-        if (!parsed.success) return invalid(parsed.error);
-        const created = await deps.checkoutSessions.create(
-          ctxOf(request),
-          toUpdateInput(parsed.data, null),
-        );
-        return created.ok ? answer(201, present(created.value)) : failure(created.error);
-      }),
+    app.post(
+      '/checkout_sessions',
+      doc('ACP: create a checkout session (idempotent)'),
+      async (request, reply) =>
+        idempotent(deps, request, reply, 'create', '', async () => {
+          const parsed = createRequest.safeParse(request.body ?? {});
+          if (!parsed.success) return invalid(parsed.error);
+          const created = await deps.checkoutSessions.create(
+            ctxOf(request),
+            toUpdateInput(parsed.data, null),
+          );
+          return created.ok ? answer(201, present(created.value)) : failure(created.error);
+        }),
     );
 
-    app.get<{ Params: { id: string } }>('/checkout_sessions/:id', async (request, reply) => {
-      const found = await deps.checkoutSessions.get(ctxOf(request), request.params.id);
-      return send(reply, found.ok ? answer(200, present(found.value)) : failure(found.error));
-    });
+    app.get<{ Params: { id: string } }>(
+      '/checkout_sessions/:id',
+      doc('ACP: a checkout session'),
+      async (request, reply) => {
+        const found = await deps.checkoutSessions.get(ctxOf(request), request.params.id);
+        return send(reply, found.ok ? answer(200, present(found.value)) : failure(found.error));
+      },
+    );
 
-    app.post<{ Params: { id: string } }>('/checkout_sessions/:id', async (request, reply) =>
-      idempotent(deps, request, reply, 'update', request.params.id, async () => {
-        const parsed = updateRequest.safeParse(request.body ?? {});
-        if (!parsed.success) return invalid(parsed.error);
-        const ctx = ctxOf(request);
-        const current = await deps.checkoutSessions.get(ctx, request.params.id);
-        if (!current.ok) return failure(current.error);
-        const updated = await deps.checkoutSessions.update(
-          ctx,
-          request.params.id,
-          toUpdateInput(parsed.data, current.value),
-        );
-        return updated.ok ? answer(200, present(updated.value)) : failure(updated.error);
-      }),
+    app.post<{ Params: { id: string } }>(
+      '/checkout_sessions/:id',
+      doc('ACP: update a checkout session (idempotent)'),
+      async (request, reply) =>
+        idempotent(deps, request, reply, 'update', request.params.id, async () => {
+          const parsed = updateRequest.safeParse(request.body ?? {});
+          if (!parsed.success) return invalid(parsed.error);
+          const ctx = ctxOf(request);
+          const current = await deps.checkoutSessions.get(ctx, request.params.id);
+          if (!current.ok) return failure(current.error);
+          const updated = await deps.checkoutSessions.update(
+            ctx,
+            request.params.id,
+            toUpdateInput(parsed.data, current.value),
+          );
+          return updated.ok ? answer(200, present(updated.value)) : failure(updated.error);
+        }),
     );
 
     app.post<{ Params: { id: string } }>(
       '/checkout_sessions/:id/complete',
+      doc('ACP: complete a checkout session: place the order and pay (idempotent)'),
       async (request, reply) =>
         idempotent(deps, request, reply, 'complete', request.params.id, async () => {
           const parsed = completeRequest.safeParse(request.body ?? {});
@@ -318,13 +332,16 @@ export function acpRoutes(deps: AcpRoutesDeps) {
         }),
     );
 
-    app.post<{ Params: { id: string } }>('/checkout_sessions/:id/cancel', async (request, reply) =>
-      idempotent(deps, request, reply, 'cancel', request.params.id, async () => {
-        const canceled = await deps.checkoutSessions.cancel(ctxOf(request), request.params.id);
-        return canceled.ok
-          ? answer(200, present(canceled.value))
-          : failure(canceled.error, 'cancel');
-      }),
+    app.post<{ Params: { id: string } }>(
+      '/checkout_sessions/:id/cancel',
+      doc('ACP: cancel a checkout session (idempotent)'),
+      async (request, reply) =>
+        idempotent(deps, request, reply, 'cancel', request.params.id, async () => {
+          const canceled = await deps.checkoutSessions.cancel(ctxOf(request), request.params.id);
+          return canceled.ok
+            ? answer(200, present(canceled.value))
+            : failure(canceled.error, 'cancel');
+        }),
     );
   };
 }

@@ -14,6 +14,7 @@ export async function registerMcpHttp(app: FastifyInstance, system: System): Pro
   app.route({
     method: ['POST', 'GET', 'DELETE'],
     url: '/mcp',
+    schema: { tags: ['mcp'], summary: 'MCP: the agent checkout tools over Streamable HTTP' },
     handler: async (request, reply) => {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
       const caller = match ? await system.agentKeys.authenticate(match[1]) : null;
