@@ -6,13 +6,9 @@ import {
   runPaymentExpiry,
 } from './app/payments/expire-payment-sessions.ts';
 import { seedDemoCatalog } from './app/seed-demo.ts';
-import { newWebhookSecret } from './app/webhook-signature.ts';
-import { withAgentWebhooks } from './channels/ucp/register.ts';
-import { relayOptions } from './service.ts';
-import { withDiscordDms } from './sinks/discord.ts';
-import { createSink } from './sinks/index.ts';
+import { relayOptions, relayTarget } from './service.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
-import { resolveSecret, type System } from './system.ts';
+import type { System } from './system.ts';
 
 /** The one-shot commands that a running server can run for the CLI (see `ops.routes.ts`). */
 export const MAINTENANCE_COMMANDS = ['seed-demo', 'expire', 'relay', 'unpark'] as const;
@@ -51,26 +47,7 @@ export async function runMaintenance(system: System, command: MaintenanceCommand
       return `put ${unparked} parked outbox event(s) back in line`;
     }
     case 'relay': {
-      const configuredSink = withAgentWebhooks(
-        system,
-        createSink(config.outbox, {
-          logger: system.logger,
-          webhookSecret:
-            config.outbox.sink === 'webhook'
-              ? resolveSecret(
-                  config,
-                  'outbox-webhook-secret',
-                  config.outbox.webhook.secret,
-                  newWebhookSecret,
-                )
-              : '',
-        }),
-      );
-      // Discord buyers' DMs ride along with the configured sink (when DISCORD_BOT_TOKEN is set).
-      const { sink, outbox } = withDiscordDms(
-        { sink: configuredSink, outbox: system.outbox },
-        system,
-      );
+      const { sink, outbox } = relayTarget(system);
       if (!sink) throw new Error('OUTBOX_SINK is none: nothing to relay to');
       try {
         const run = await relayOutbox(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sweepExpiredCheckoutSessions } from './app/checkout-sessions/sweep.ts';
+import type { EventSink, OutboxStore } from './app/outbox/ports.ts';
 import type { RelayOptions } from './app/outbox/relay.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
 import { withAgentWebhooks } from './channels/ucp/register.ts';
@@ -63,23 +64,7 @@ export async function startService(
       logger: system.logger,
     }),
   );
-  const configuredSink = withAgentWebhooks(
-    system,
-    createSink(config.outbox, {
-      logger: system.logger,
-      webhookSecret:
-        config.outbox.sink === 'webhook'
-          ? resolveSecret(
-              config,
-              'outbox-webhook-secret',
-              config.outbox.webhook.secret,
-              newWebhookSecret,
-            )
-          : '',
-    }),
-  );
-  // Discord buyers' DMs ride along with the configured sink (when DISCORD_BOT_TOKEN is set).
-  const { sink, outbox } = withDiscordDms({ sink: configuredSink, outbox: system.outbox }, system);
+  const { sink, outbox } = relayTarget(system);
   if (sink) {
     workers.push(
       startOutboxRelay({
@@ -138,4 +123,29 @@ export function relayOptions(config: Config): Partial<RelayOptions> {
     batchSize: config.outbox.batchSize,
     retry: { ...DEFAULT_RETRY, maxAttempts: config.outbox.maxAttempts },
   };
+}
+
+/**
+ * Where the outbox relay publishes: the configured sink, with the agent protocols' order
+ * webhooks and Discord buyers' DMs riding along (each only when configured). The relay reads
+ * through the returned store, which may prefetch what the Discord DMs need.
+ */
+export function relayTarget(system: System): { sink: EventSink | null; outbox: OutboxStore } {
+  const { config } = system;
+  const configured = withAgentWebhooks(
+    system,
+    createSink(config.outbox, {
+      logger: system.logger,
+      webhookSecret:
+        config.outbox.sink === 'webhook'
+          ? resolveSecret(
+              config,
+              'outbox-webhook-secret',
+              config.outbox.webhook.secret,
+              newWebhookSecret,
+            )
+          : '',
+    }),
+  );
+  return withDiscordDms({ sink: configured, outbox: system.outbox }, system);
 }
