@@ -50,6 +50,7 @@ import { createDiscordChannel, type DiscordChannel } from './channels/discord/ch
 import { registerMcpHttp } from './channels/mcp/http.ts';
 import { registerUcp } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
+import type { CallerAuthOptions } from './http/caller-auth.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { buildServer } from './http/server.ts';
 import type { ReceiveWebhook } from './http/webhook.routes.ts';
@@ -418,6 +419,15 @@ function limitsOrNone(
 }
 
 export async function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
+  // One set of caller checks for /api, whichever plugin mounts a part of it.
+  const auth: CallerAuthOptions = {
+    gatewayKey: system.gatewayKey,
+    defaultTenantId: system.config.defaultTenantId,
+    serviceSecret: system.config.serviceSecret,
+    allowedServices: system.config.allowedServices,
+    nonces: system.serviceNonces,
+    now: () => system.clock.now(),
+  };
   const app = await buildServer({
     sessions: system.sessions,
     submitSession: system.submitSession,
@@ -445,14 +455,7 @@ export async function buildHttp(system: System, logger?: Logger): Promise<Fastif
     store: system.store.kind,
     ping: () => ping(system.store.db),
     pendingMigrations: () => pendingMigrations(system.store.db),
-    auth: {
-      gatewayKey: system.gatewayKey,
-      defaultTenantId: system.config.defaultTenantId,
-      serviceSecret: system.config.serviceSecret,
-      allowedServices: system.config.allowedServices,
-      nonces: system.serviceNonces,
-      now: () => system.clock.now(),
-    },
+    auth,
     rateLimits: limitsOrNone(system.config.rateLimits),
     rateLimitRedis: system.redis,
     merchantData: system.merchantData,
@@ -463,7 +466,7 @@ export async function buildHttp(system: System, logger?: Logger): Promise<Fastif
     web: webDeps(system),
     discord: system.discord,
   });
-  await registerUcp(app, system);
+  await registerUcp(app, system, auth);
   await registerAcp(app, system);
   await registerMcpHttp(app, system);
   return app;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { requestHash } from './checkout/request-hash.ts';
 
 /**
  * Idempotent agent requests (UCP create, update, complete, cancel): the first answer to a key
@@ -39,22 +39,8 @@ export type IdempotentOutcome =
   | { kind: 'answered'; answer: StoredAnswer; replayed: boolean }
   | { kind: 'conflict'; reason: 'different_request' | 'in_flight' };
 
-/** JSON with sorted keys: the same request however its fields were ordered. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 export function agentRequestHash(operation: string, resource: string, body: unknown): string {
-  return createHash('sha256')
-    .update(`${operation}\n${resource}\n${canonical(body ?? null)}`)
-    .digest('hex');
+  return requestHash({ operation, resource, body: body ?? null });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventSink } from '../../app/outbox/ports.ts';
 import { agentKeyRoutes } from '../../http/agent-keys.routes.ts';
-import { requireCaller } from '../../http/caller-auth.ts';
+import { type CallerAuthOptions, requireCaller } from '../../http/caller-auth.ts';
 import { installIdempotency } from '../../http/idempotency.ts';
 import { newTimeOrderedId } from '../../platform.ts';
 import type { System } from '../../system.ts';
@@ -17,17 +17,14 @@ import { ucpOrderEvents, withUcpOrderWebhooks } from './webhooks.ts';
  * The AI agent channel on the HTTP server: the admin routes for agent API keys under /api
  * (behind the gateway, like every /api route), and the UCP binding at the root.
  */
-export async function registerUcp(app: FastifyInstance, system: System): Promise<void> {
+export async function registerUcp(
+  app: FastifyInstance,
+  system: System,
+  auth: CallerAuthOptions,
+): Promise<void> {
   await app.register(
     async (api) => {
-      requireCaller(api, {
-        gatewayKey: system.gatewayKey,
-        defaultTenantId: system.config.defaultTenantId,
-        serviceSecret: system.config.serviceSecret,
-        allowedServices: system.config.allowedServices,
-        nonces: system.serviceNonces,
-        now: () => system.clock.now(),
-      });
+      requireCaller(api, auth);
       installIdempotency(api, system.idempotency);
       await api.register(agentKeyRoutes, { agentKeys: system.agentKeys });
     },
