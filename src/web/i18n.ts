@@ -1,3 +1,4 @@
+import { formatMinorUnits } from '../domain/money-format.ts';
 /**
  * Every message of the buyer's pages (payment page and sandbox provider), in one table: English
  * and Vietnamese. `{name}` placeholders are filled by `t()`. The console is English only.
@@ -130,14 +131,7 @@ export function pickLocale(header: string | undefined): Locale {
   return 'en';
 }
 
-/** Amounts in minor units, shown with the locale's separators. */
+/** Amounts in minor units, shown with the locale's separators and the currency's decimals. */
 export function formatMoney(cents: number, currency: string, locale: Locale): string {
-  try {
-    return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', {
-      style: 'currency',
-      currency,
-    }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
+  return formatMinorUnits(cents, currency, locale === 'vi' ? 'vi-VN' : 'en-US');
 }

@@ -12,6 +12,7 @@ import {
 } from 'discord-api-types/v10';
 import type { DmOrder } from '../../app/discord/dm-ports.ts';
 import type { PaymentSessionView } from '../../app/payments/payment-window.ts';
+import { formatMinorUnits } from '../../domain/money-format.ts';
 import type { Order } from '../../domain/order/types.ts';
 import { sessionSubtotalCents } from '../../domain/order-session/rules.ts';
 import type { OrderSessionRecord, ShippingAddress } from '../../domain/order-session/types.ts';
@@ -27,20 +28,9 @@ const BRAND = 0x5865f2;
 const WARNING = 0xfaa61a;
 const SUCCESS = 0x3ba55c;
 
-/**
- * An amount in minor units as the currency writes it (`$12.34`, `¥1,200`), without ever making
- * the amount a float: the decimal string is built from integers and handed to Intl as a string.
- */
+/** Discord shows amounts the way every other page does. */
 export function formatMoney(cents: number, currency: string): string {
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const scale = 10 ** digits;
-  const major = Math.trunc(abs / scale);
-  const minor = String(abs % scale).padStart(digits, '0');
-  const decimal = digits === 0 ? `${sign}${major}` : `${sign}${major}.${minor}`;
-  return format.format(decimal as `${number}`); // a decimal string is formatted exactly
+  return formatMinorUnits(cents, currency);
 }
 
 const truncate = (text: string, max: number) =>

@@ -14,6 +14,7 @@ import type { OrderQueries } from '../../app/orders/queries.ts';
 import type { OrderReadRepository } from '../../app/orders/repository.ts';
 import type { Clock } from '../../app/ports.ts';
 import type { DomainError } from '../../domain/errors.ts';
+import { formatMinorUnits } from '../../domain/money-format.ts';
 import { lookupResponse, searchResponse } from '../ucp/catalog-map.ts';
 import { ucpErrorOf } from '../ucp/errors.ts';
 import { toCompleteInput, toUcpCheckout, toUpdateInput } from '../ucp/map.ts';
@@ -91,14 +92,17 @@ const checkoutShape = z
     'A UCP checkout: {line_items: [{item: {id: <product id from search_catalog>}, quantity}], buyer: {email, first_name, last_name}, fulfillment: {methods: [{type: "shipping", destinations: [{street_address, address_locality, address_region, postal_code, address_country}], groups: [{selected_option_id}]}]}, discounts: {codes: []}}. Fields sent replace the current ones.',
   );
 
-const money = (cents: unknown) => (typeof cents === 'number' ? (cents / 100).toFixed(2) : '?');
+const money = (amount: unknown, currency: unknown) =>
+  typeof amount === 'number' && typeof currency === 'string'
+    ? formatMinorUnits(amount, currency)
+    : '?';
 
 function checkoutSummary(value: Record<string, unknown>): string {
   const totals = (value.totals as { type: string; amount: number }[] | undefined) ?? [];
   const total = totals.find((t) => t.type === 'total')?.amount;
   const messages = (value.messages as { code: string }[] | undefined) ?? [];
   const lines = (value.line_items as unknown[] | undefined)?.length ?? 0;
-  return `Checkout ${value.id}: ${value.status}, ${lines} line(s), total ${money(total)} ${value.currency}${
+  return `Checkout ${value.id}: ${value.status}, ${lines} line(s), total ${money(total, value.currency)}${
     messages.length > 0 ? `; messages: ${messages.map((m) => m.code).join(', ')}` : ''
   }.`;
 }

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { formatMinorUnits } from '../../domain/money-format.ts';
 import { Layout } from '../html.tsx';
 
 /** The hidden field every console form carries. */
@@ -7,7 +8,7 @@ export function Csrf({ token }: { token: string }) {
 }
 
 export function money(cents: number, currency: string): string {
-  return `${(cents / 100).toFixed(2)} ${currency}`;
+  return formatMinorUnits(cents, currency);
 }
 
 export function when(date: Date | null): string {
