@@ -8,6 +8,7 @@ import { parseInput } from '../../src/domain/validation.ts';
 import { openHttpWith, testConfig } from '../support/configured-http.ts';
 import { ADDRESS } from '../support/fixtures.ts';
 import { expectEnvelope, type HttpHarness, useHttp } from '../support/http.ts';
+import { freePort } from '../support/ports.ts';
 import { describeEachStore, newTenantId } from '../support/stores.ts';
 
 /**
@@ -198,7 +199,7 @@ describeEachStore('the edge of a listening server', (store) => {
   const TIMEOUTS = { requestMs: 1_500, headersMs: 1_000 };
   beforeAll(async () => {
     h = await openHttpWith(store(), testConfig({ httpTimeouts: TIMEOUTS }));
-    port = store().kind === 'embedded' ? 4211 : 4212;
+    port = await freePort();
     await h.app.listen({ port, host: '127.0.0.1' });
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS } from '../../src/app/seed-demo.ts';
 import { ADDRESS } from '../support/fixtures.ts';
+import { freePort } from '../support/ports.ts';
 import {
   type Child,
   call,
@@ -16,8 +17,8 @@ import {
   startServer,
 } from './process.ts';
 
-const PORT = 4110;
-const SECOND_PORT = 4111;
+const PORT = await freePort();
+const SECOND_PORT = await freePort();
 /** The operator's folder: `.env` there says where the data lives (read at start, item 7). */
 const CWD = mkdtempSync(join(tmpdir(), 'ordersession-lock-'));
 const DATA = join(CWD, 'data');
@@ -77,7 +78,7 @@ describe('one owner of the embedded store (real processes)', { timeout: 240_000 
   it('reads .env at start, the environment winning over the file', () => {
     // DATA_DIR and PORT came from the file; LOG_LEVEL=info from the environment (logs appear).
     expect(server?.output()).toContain(`serving on http://127.0.0.1:${PORT}`);
-    expect(server?.output()).toMatch(/"msg":"Server listening at http:\/\/127\.0\.0\.1:4110"/);
+    expect(server?.output()).toContain(`"msg":"Server listening at http://127.0.0.1:${PORT}"`);
     const owner = JSON.parse(readFileSync(join(DATA, 'owner.json'), 'utf8'));
     expect(owner).toMatchObject({ pid: server?.pid, command: 'serve' });
   });

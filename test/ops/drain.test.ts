@@ -7,6 +7,7 @@ import { startService } from '../../src/service.ts';
 import { isConnectionError } from '../../src/store/sql/unavailable.ts';
 import { testConfig } from '../support/configured-http.ts';
 import { GATEWAY_KEY } from '../support/http.ts';
+import { freePort } from '../support/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordersession-drain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ describe('draining', { timeout: 120_000 }, () => {
   it('turns /ready unready first and keeps serving for SHUTDOWN_DELAY_MS, then stops listening', async () => {
     const service = await startService(
       testConfig({
-        port: 4160,
+        port: await freePort(),
         host: '127.0.0.1',
         dataDir: dir,
         databaseUrl: undefined,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../src/store/sql/database.ts';
 import { ADDRESS } from '../support/fixtures.ts';
+import { freePort } from '../support/ports.ts';
 import {
   type Child,
   call,
@@ -148,10 +149,11 @@ async function warmUp(url: string, agent: Agent, count: number): Promise<void> {
 describe('SIGTERM under load (real processes)', { timeout: 240_000 }, () => {
   it('answers all 50 requests in flight on kept-alive connections, 503s the late ones in the envelope, stores every 201 and exits 0 within the grace period', async () => {
     const dir = dataDir();
+    const port = await freePort();
     const server = await startServer({
       cwd: dir,
-      env: childEnv({ DATA_DIR: dir, PORT: '4130', SHUTDOWN_GRACE_MS: String(GRACE_MS) }),
-      port: 4130,
+      env: childEnv({ DATA_DIR: dir, PORT: String(port), SHUTDOWN_GRACE_MS: String(GRACE_MS) }),
+      port,
     });
     children.push(server);
     const { tenant, variantId } = await product(server.url);
@@ -219,10 +221,11 @@ describe('SIGTERM under load (real processes)', { timeout: 240_000 }, () => {
 
   it('reaches the server through `npm start`: it answers what is in flight, exits 0, and no process is left', async () => {
     const dir = dataDir();
+    const port = await freePort();
     const npm = await startChild('npm', ['start'], {
       cwd: ROOT,
-      env: childEnv({ DATA_DIR: dir, PORT: '4131' }),
-      port: 4131,
+      env: childEnv({ DATA_DIR: dir, PORT: String(port) }),
+      port,
     });
     children.push(npm);
     const owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as { pid: number };

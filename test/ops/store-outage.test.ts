@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrateToLatest, openPostgres, type SqlStore } from '../../src/store/sql/database.ts';
 import { ADDRESS } from '../support/fixtures.ts';
 import { startTcpProxy, type TcpProxy } from '../support/outbox.ts';
+import { freePort } from '../support/ports.ts';
 import { type Child, call, childEnv, gateway, killChild, startServer } from './process.ts';
 
-const PORT = 4150;
+const PORT = await freePort();
 const postgresUrl = inject('postgresUrl');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

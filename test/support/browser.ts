@@ -52,7 +52,7 @@ export function describeInBrowser(name: string, suite: (browser: () => Browser) 
 
 /**
  * The HTTP harness listening on a real port (the browser needs one), with payment links that
- * point at it. Ports come from this project's range for hand-started servers (4700–4799).
+ * point at it (`freePort()`: the links need the port before the server listens).
  */
 export async function openListening(
   store: SqlStore,

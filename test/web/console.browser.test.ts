@@ -9,10 +9,8 @@ import {
 } from '../support/browser.ts';
 import { ADMIN_KEY, type HttpHarness } from '../support/http.ts';
 import { orderStatus, outboxRows, placeOne, shop, stockOf } from '../support/payments.ts';
+import { freePort } from '../support/ports.ts';
 import { describeEachStore } from '../support/stores.ts';
-
-/** Ports of this file (4720, 4721: one per store); the payment page suite uses 471x. */
-let nextPort = 4720;
 
 const CONSOLE_PAGES = [
   '/admin',
@@ -28,7 +26,7 @@ describeInBrowser('operator console in Chromium', (browser: () => Browser) => {
     let context: BrowserContext;
     let page: Page;
     beforeAll(async () => {
-      h = await openListening(store(), nextPort++);
+      h = await openListening(store(), await freePort());
     });
     afterAll(async () => {
       await h?.close();

@@ -8,10 +8,8 @@ import {
 } from '../support/browser.ts';
 import type { HttpHarness } from '../support/http.ts';
 import { orderStatus, paymentRows, placeOne, shop } from '../support/payments.ts';
+import { freePort } from '../support/ports.ts';
 import { describeEachStore } from '../support/stores.ts';
-
-/** Ports of this file (4710, 4711: one per store); the console suite uses 472x. */
-let nextPort = 4710;
 
 /** Seconds shown by the countdown, `mm:ss`. */
 async function countdownSeconds(page: Page): Promise<number> {
@@ -39,7 +37,7 @@ describeInBrowser('buyer payment page in Chromium', (browser: () => Browser) => 
     let context: BrowserContext;
     let page: Page;
     beforeAll(async () => {
-      h = await openListening(store(), nextPort++);
+      h = await openListening(store(), await freePort());
     });
     afterAll(async () => {
       await h?.close();
