@@ -36,6 +36,7 @@ export interface Client {
   get<T>(url: string): Promise<Answer<T>>;
   post<T>(url: string, body?: unknown): Promise<Answer<T>>;
   put<T>(url: string, body: unknown): Promise<Answer<T>>;
+  patch<T>(url: string, body: unknown): Promise<Answer<T>>;
   delete<T>(url: string): Promise<Answer<T>>;
 }
 
@@ -145,6 +146,8 @@ export async function openHttp(
           ),
         put: (url, body) =>
           send({ method: 'PUT', url, headers: h, payload: body as InjectOptions['payload'] }),
+        patch: (url, body) =>
+          send({ method: 'PATCH', url, headers: h, payload: body as InjectOptions['payload'] }),
         delete: (url) => send({ method: 'DELETE', url, headers: h }),
       };
     },
