@@ -182,7 +182,7 @@ async function footprint(db: SqlStore['db'], tenant: string): Promise<Record<str
       (SELECT coalesce(sum(payment_attempts), 0) FROM payment_sessions WHERE tenant_id = ${tenant})::int AS attempts,
       (SELECT count(*) FROM product_variants WHERE tenant_id = ${tenant})::int AS variants,
       (SELECT string_agg(status || ':' || price_cents || ':' || updated_at, '|' ORDER BY id) FROM product_variants WHERE tenant_id = ${tenant}) AS variant_states,
-      (SELECT string_agg(length(title) || ':' || status || ':' || updated_at, '|' ORDER BY id) FROM products WHERE tenant_id = ${tenant}) AS products,
+      (SELECT string_agg(status || ':' || updated_at, '|' ORDER BY id) FROM products WHERE tenant_id = ${tenant}) AS products,
       (SELECT coalesce(sum(on_hand), 0) FROM product_variants WHERE tenant_id = ${tenant})::int AS on_hand,
       (SELECT coalesce(sum(reserved), 0) FROM product_variants WHERE tenant_id = ${tenant})::int AS reserved,
       (SELECT count(*) FROM coupons WHERE tenant_id = ${tenant})::int AS coupons,
