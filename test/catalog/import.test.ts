@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { createCatalogSearch } from '../../src/app/catalog/search.ts';
 import {
   importMerchantData,
   MERCHANT_FILES,
   type MerchantFile,
 } from '../../src/app/checkout-sessions/import-merchant.ts';
-import { createCatalogSearch } from '../../src/app/catalog/search.ts';
 import { newTimeOrderedId } from '../../src/platform.ts';
 import { createSqlProductRepository } from '../../src/store/sql/catalog.repository.ts';
 import { createSqlMerchantImportStore } from '../../src/store/sql/merchant-import.repository.ts';
