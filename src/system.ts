@@ -67,7 +67,6 @@ import { createSqlAgentIdempotencyStore } from './store/sql/agent-idempotency.st
 import { createSqlAgentKeyRepository } from './store/sql/agent-keys.repository.ts';
 import { createSqlAgentOrderStore } from './store/sql/agent-orders.repository.ts';
 import { createSqlProductRepository } from './store/sql/catalog.repository.ts';
-import { createSqlProductSearch } from './store/sql/catalog-search.sql.ts';
 import { createSqlCheckoutStore } from './store/sql/checkout.store.ts';
 import { createSqlCheckoutSessionStore } from './store/sql/checkout-session.store.ts';
 import {
@@ -78,7 +77,7 @@ import {
   ping,
   type SqlStore,
 } from './store/sql/database.ts';
-import { createSqlGuildLinkStore, createSqlVariantSearch } from './store/sql/discord.repository.ts';
+import { createSqlGuildLinkStore } from './store/sql/discord.repository.ts';
 import { createSqlMerchantDataRepository } from './store/sql/merchant-data.repository.ts';
 import { createSqlOperatorStore } from './store/sql/operator.store.ts';
 import { createSqlOrderRepository } from './store/sql/order.repository.ts';
@@ -227,6 +226,7 @@ export async function openSystem(
 
   const productRepository = createSqlProductRepository(store.db);
   const sessionRepository = createSqlOrderSessionRepository(store.db);
+  const catalog = createCatalogService(productRepository, { clock, newId: newTimeOrderedId });
   if (config.seedDemo) {
     const inserted = await seedDemoCatalog(productRepository, config.defaultTenantId, clock);
     if (inserted > 0)
@@ -314,7 +314,7 @@ export async function openSystem(
     clock,
     logger,
     sessionRepository,
-    catalog: createCatalogService(productRepository, { clock, newId: newTimeOrderedId }),
+    catalog,
     sessions,
     placeOrder,
     submitSession: createSubmitSession({
@@ -379,7 +379,7 @@ export async function openSystem(
       newId: newTimeOrderedId,
       defaultTenantId: config.defaultTenantId,
     }),
-    productSearch: createProductSearch(createSqlProductSearch(store.db)),
+    productSearch: createProductSearch(catalog),
     outbound,
     agentOrders: createSqlAgentOrderStore(store.db),
     agentIdempotency: createSqlAgentIdempotencyStore(store.db),
@@ -398,7 +398,7 @@ function openDiscordChannel(system: Omit<System, 'discord'>): DiscordChannel {
     paymentMethods: system.config.paymentMethods,
     sessions: system.sessions,
     submitSession: system.submitSession,
-    searchCatalog: createSearchCatalog(createSqlVariantSearch(system.store.db)),
+    searchCatalog: createSearchCatalog(system.catalog),
     orders: system.orders,
     paymentWindow: system.paymentWindow,
     guildStore: createSqlGuildLinkStore(system.store.db),

@@ -147,7 +147,7 @@ describeEachStore('ACP checkout REST binding', (store) => {
 
     const variant = selected.body.line_items[0].variant_id as string;
     const admin = { tenantId: tenant, userId: 'admin', role: 'admin' as const };
-    const before = await h.system.catalog.getProduct(admin, variant);
+    const before = await h.system.catalog.getVariant(admin, variant);
     const completed = await acp(
       h,
       { method: 'POST', url: `/checkout_sessions/${id}/complete`, key, payload: PAY },
@@ -156,7 +156,7 @@ describeEachStore('ACP checkout REST binding', (store) => {
     expect(completed.status).toBe(200);
     expect(completed.body.status).toBe('completed');
     expect(completed.body.order).toMatchObject({ checkout_session_id: id, type: 'order' });
-    const after = await h.system.catalog.getProduct(admin, variant);
+    const after = await h.system.catalog.getVariant(admin, variant);
     if (!before.ok || !after.ok) throw new Error('no product');
     expect(before.value.onHand - after.value.onHand).toBe(2);
 

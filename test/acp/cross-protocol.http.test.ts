@@ -197,7 +197,7 @@ describeEachStore('One purchase through UCP, ACP and MCP', (store) => {
     const variant = async () => {
       const page = await h.system.productSearch.lookup(admin, [SKU]);
       if (!page.ok || !page.value[0]) throw new Error('no product');
-      const product = await h.system.catalog.getProduct(admin, page.value[0].id);
+      const product = await h.system.catalog.getVariant(admin, page.value[0].id);
       if (!product.ok) throw new Error('no product');
       return product.value;
     };

@@ -333,7 +333,7 @@ describeEachSessionStore('agent checkout sessions', (harness) => {
       expect(done.orders[0]).toMatchObject({ status: 'paid', currency: 'USD' });
       expect(done.orders[0]?.totals.totalCents).toBe(s.totals.totalCents);
       expect(done.session.orders[0]?.id).toBe(done.orders[0]?.id);
-      const stock = must(await system.catalog.getProduct(adminCtx(tenant), pot.id));
+      const stock = must(await system.catalog.getVariant(adminCtx(tenant), pot.id));
       expect([stock.onHand, stock.reserved]).toEqual([1998, 0]);
       const again = failure(await system.checkoutSessions.complete(agentCtx(tenant), s.id));
       expect(again.code).toBe('INVALID_TRANSITION');
@@ -353,7 +353,7 @@ describeEachSessionStore('agent checkout sessions', (harness) => {
       for (const r of results.filter((r) => !r.ok))
         expect(r.ok ? '' : r.error.code).toBe('INVALID_TRANSITION');
       expect(await ordersOf(tenant)).toMatchObject([{ status: 'paid' }]);
-      const stock = must(await system.catalog.getProduct(adminCtx(tenant), pot.id));
+      const stock = must(await system.catalog.getVariant(adminCtx(tenant), pot.id));
       expect([stock.onHand, stock.reserved]).toEqual([1998, 0]);
     });
 

@@ -8,6 +8,15 @@ export function must<T>(result: Result<T>): T {
   return result.value;
 }
 
+/** A product made of one flat variant: that variant. */
+export function firstVariant<T extends { variants: readonly unknown[] }>(
+  result: Result<T>,
+): T['variants'][number] {
+  const [variant] = must(result).variants;
+  if (variant === undefined) throw new Error('expected a variant');
+  return variant;
+}
+
 export function failure<T>(result: Result<T>) {
   expect(result.ok, JSON.stringify(result)).toBe(false);
   if (result.ok) throw new Error('unreachable');
@@ -61,7 +70,7 @@ export async function seedShop(
     onHand: number,
     sellerId: string | null = null,
   ) =>
-    must(
+    firstVariant(
       await system.catalog.createProduct(ctx, {
         sku,
         name: sku.replace('_', ' '),

@@ -55,11 +55,19 @@ describeEachStore(
     async function setUp(kind: 'ours' | 'bot') {
       const tenant = newTenantId();
       const products = createSqlProductRepository(store().db);
-      const variant = await products.insertVariant({
-        ...makeVariant(tenant, { priceCents: 1999, sku: `LIB-${randomUUID().slice(0, 8)}` }),
-        id: newTimeOrderedId(),
+      const id = newTimeOrderedId();
+      const variant = makeVariant(tenant, {
+        priceCents: 1999,
+        sku: `LIB-${randomUUID().slice(0, 8)}`,
+        id,
       });
-      if (!variant) throw new Error('no variant');
+      const { createdAt, updatedAt } = variant;
+      const inserted = await products.insertProduct({
+        ...{ id, tenantId: tenant, title: variant.name, description: '', images: [] },
+        ...{ category: null, optionNames: [], status: 'active', createdAt, updatedAt },
+        variants: [variant],
+      });
+      if ('skuTaken' in inserted) throw new Error('no variant');
       const clock = manualClock();
       const repository =
         kind === 'ours'

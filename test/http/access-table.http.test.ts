@@ -53,7 +53,7 @@ interface World {
 }
 
 interface Row {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   url: (w: World) => string;
   body?: (w: World) => unknown;
@@ -112,8 +112,28 @@ const TABLE: Row[] = [
   { method: 'GET', path: '/api/products', url: () => '/api/products?limit=100', needs: 'nothing',
     lists: productIds,
     expect: ['L', 'L', 'L', 'L', 'L', 'L', 'H', 'H', 'H'] },
+  { method: 'GET', path: '/api/products/search', url: () => '/api/products/search?limit=100', needs: 'nothing',
+    lists: productIds,
+    expect: ['L', 'L', 'L', 'L', 'L', 'L', 'H', 'H', 'H'] },
   { method: 'GET', path: '/api/products/:id', url: (w) => `/api/products/${w.product.id}`, needs: 'nothing',
     expect: [200, 200, 200, 200, 200, 200, 404, 404, 404] },
+  { method: 'GET', path: '/api/variants/:variantId', url: (w) => `/api/variants/${w.product.id}`, needs: 'nothing',
+    expect: [200, 200, 200, 200, 200, 200, 404, 404, 404] },
+  { method: 'PATCH', path: '/api/admin/products/:id', url: (w) => `/api/admin/products/${w.product.id}`,
+    body: () => ({ title: 'Renamed' }), needs: 'nothing', fresh: true,
+    expect: [403, 403, 403, 403, 200, 200, 403, 404, 404] },
+  { method: 'POST', path: '/api/admin/products/:id/archive', url: (w) => `/api/admin/products/${w.product.id}/archive`,
+    needs: 'nothing', fresh: true,
+    expect: [403, 403, 403, 403, 200, 200, 403, 404, 404] },
+  { method: 'POST', path: '/api/admin/products/:id/variants', url: (w) => `/api/admin/products/${w.product.id}/variants`,
+    body: () => ({ sku: `ADDED-${randomUUID().slice(0, 8)}`, priceCents: 500, currency: 'USD' }), needs: 'nothing',
+    fresh: true, expect: [403, 403, 403, 403, 201, 201, 403, 404, 404] },
+  { method: 'PATCH', path: '/api/admin/variants/:variantId', url: (w) => `/api/admin/variants/${w.product.id}`,
+    body: () => ({ priceCents: 700 }), needs: 'nothing', fresh: true,
+    expect: [403, 403, 403, 403, 200, 200, 403, 404, 404] },
+  { method: 'PUT', path: '/api/admin/variants/:variantId/stock', url: (w) => `/api/admin/variants/${w.product.id}/stock`,
+    body: () => ({ onHand: 60 }), needs: 'nothing', fresh: true,
+    expect: [403, 403, 403, 403, 200, 200, 403, 404, 404] },
   { method: 'POST', path: '/api/admin/products', url: () => '/api/admin/products', needs: 'nothing', fresh: true,
     body: () => ({ sku: 'NEW-1', name: 'New', priceCents: 500, currency: 'USD', onHand: 3 }),
     expect: [403, 403, 403, 403, 201, 201, 403, 201, 201] },

@@ -31,7 +31,7 @@ interface World {
 }
 
 interface Case {
-  method: 'POST' | 'PUT' | 'DELETE';
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   needs: Needs;
   role: 'user' | 'admin';
@@ -92,6 +92,22 @@ const CASES: Case[] = [
   { method: 'PUT', path: '/api/admin/products/:id/stock', needs: 'nothing', role: 'admin',
     url: (w) => `/api/admin/products/${w.product.id}/stock`, body: () => ({ onHand: 60 }),
     other: (w) => ({ url: `/api/admin/products/${w.product.id}/stock`, body: { onHand: 61 } }) },
+  { method: 'PUT', path: '/api/admin/variants/:variantId/stock', needs: 'nothing', role: 'admin',
+    url: (w) => `/api/admin/variants/${w.product.id}/stock`, body: () => ({ onHand: 60 }),
+    other: (w) => ({ url: `/api/admin/variants/${w.product.id}/stock`, body: { onHand: 61 } }) },
+  { method: 'PATCH', path: '/api/admin/products/:id', needs: 'nothing', role: 'admin',
+    url: (w) => `/api/admin/products/${w.product.id}`, body: () => ({ title: 'Renamed' }),
+    other: (w) => ({ url: `/api/admin/products/${w.product.id}`, body: { title: 'Renamed again' } }) },
+  { method: 'POST', path: '/api/admin/products/:id/archive', needs: 'nothing', role: 'admin',
+    url: (w) => `/api/admin/products/${w.product.id}/archive`,
+    other: () => ({ url: `/api/admin/products/${randomUUID()}/archive` }) },
+  { method: 'POST', path: '/api/admin/products/:id/variants', needs: 'nothing', role: 'admin',
+    url: (w) => `/api/admin/products/${w.product.id}/variants`,
+    body: () => ({ sku: 'ADDED-1', priceCents: 500, currency: 'USD', onHand: 2 }),
+    other: (w) => ({ url: `/api/admin/products/${w.product.id}/variants`, body: { sku: 'ADDED-2', priceCents: 500, currency: 'USD' } }) },
+  { method: 'PATCH', path: '/api/admin/variants/:variantId', needs: 'nothing', role: 'admin',
+    url: (w) => `/api/admin/variants/${w.product.id}`, body: () => ({ priceCents: 700 }),
+    other: (w) => ({ url: `/api/admin/variants/${w.product.id}`, body: { priceCents: 800 } }) },
   { method: 'POST', path: '/api/orders', needs: 'nothing', role: 'user', url: () => '/api/orders',
     body: (w) => ORDER_BODY(w), other: (w) => ({ url: '/api/orders', body: ORDER_BODY(w, 2) }), replayStatus: 200 },
   { method: 'PUT', path: '/api/orders/:id/status', needs: 'paid', role: 'admin',
@@ -165,6 +181,8 @@ async function footprint(db: SqlStore['db'], tenant: string): Promise<Record<str
       (SELECT count(*) FROM payments WHERE tenant_id = ${tenant})::int AS payments,
       (SELECT coalesce(sum(payment_attempts), 0) FROM payment_sessions WHERE tenant_id = ${tenant})::int AS attempts,
       (SELECT count(*) FROM product_variants WHERE tenant_id = ${tenant})::int AS variants,
+      (SELECT string_agg(status || ':' || price_cents || ':' || updated_at, '|' ORDER BY id) FROM product_variants WHERE tenant_id = ${tenant}) AS variant_states,
+      (SELECT string_agg(status || ':' || updated_at, '|' ORDER BY id) FROM products WHERE tenant_id = ${tenant}) AS products,
       (SELECT coalesce(sum(on_hand), 0) FROM product_variants WHERE tenant_id = ${tenant})::int AS on_hand,
       (SELECT coalesce(sum(reserved), 0) FROM product_variants WHERE tenant_id = ${tenant})::int AS reserved,
       (SELECT count(*) FROM coupons WHERE tenant_id = ${tenant})::int AS coupons,

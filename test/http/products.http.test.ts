@@ -3,16 +3,22 @@ import type { Role } from '../../src/app/context.ts';
 import { type Answer, useHttp } from '../support/http.ts';
 import { describeEachStore, newTenantId } from '../support/stores.ts';
 
-interface Product {
-  id: string;
+interface Variant {
+  variantId: string;
   sku: string;
   name: string;
   priceCents: number;
   currency: string;
   sellerId: string | null;
-  onHand: number;
-  reserved: number;
-  available: number;
+  available: boolean;
+  onHand?: number;
+  reserved?: number;
+}
+
+interface Product {
+  id: string;
+  title: string;
+  variants: Variant[];
 }
 
 interface ProductPage {
@@ -46,24 +52,35 @@ describeEachStore('products over HTTP', (store) => {
     expect({ status: answer.status, error: answer.body.error }).toEqual({ status, error: code });
   }
 
-  it('lets an admin create a product that is then listed and readable', async () => {
+  it('lets an admin create a one-variant product (the flat shape) that is then listed and readable', async () => {
     const tenant = newTenantId();
     const body = productBody({ onHand: 7, sellerId: 'seller-1' });
     const created = await create(tenant, body);
     expect(created.status).toBe(201);
-    expect(created.body.data).toMatchObject({ ...body, reserved: 0, available: 7 });
+    const [variant] = created.body.data.variants;
+    expect(variant).toMatchObject({ ...body, reserved: 0, available: true });
     expect(created.body.data.id).toMatch(/^[0-9a-f-]{36}$/);
+    // The product of one flat variant takes its id, as the migration gave existing variants.
+    expect(variant?.variantId).toBe(created.body.data.id);
+    expect(created.body.data.title).toBe(body.name);
 
+    // A buyer sees the same product without the stock counts.
+    const { onHand: _onHand, reserved: _reserved, ...buyerVariant } = variant as Variant;
+    const buyerView = { ...created.body.data, variants: [buyerVariant] };
     const listed = await list(tenant);
     expect(listed.status).toBe(200);
-    expect(listed.body.data).toEqual({ items: [created.body.data], nextCursor: null });
+    expect(listed.body.data).toEqual({ items: [buyerView], nextCursor: null });
     const one = await getOne(tenant, created.body.data.id);
-    expect(one.body.data).toEqual(created.body.data);
+    expect(one.body.data).toEqual(buyerView);
   });
 
   it('defaults a product to house brand with no stock', async () => {
     const created = await create(newTenantId(), productBody());
-    expect(created.body.data).toMatchObject({ sellerId: null, onHand: 0, available: 0 });
+    expect(created.body.data.variants[0]).toMatchObject({
+      sellerId: null,
+      onHand: 0,
+      available: false,
+    });
   });
 
   it.each<Role>(['user', 'seller'])(
@@ -83,7 +100,7 @@ describeEachStore('products over HTTP', (store) => {
     const again = await create(tenant, { ...body, name: 'Another name' });
     expectError(again, 409, 'SKU_ALREADY_EXISTS');
     expect(again.body.details).toMatchObject({ field: 'sku' });
-    expect((await list(tenant)).body.data.items.map((p) => p.name)).toEqual([body.name]);
+    expect((await list(tenant)).body.data.items.map((p) => p.title)).toEqual([body.name]);
     expect((await create(newTenantId(), body)).status).toBe(201);
   });
 
@@ -125,7 +142,7 @@ describeEachStore('products over HTTP', (store) => {
       const pages: ProductPage[] = [];
       let cursor: string | null = null;
       do {
-        const query: string = cursor === null ? '?limit=2' : `?limit=2&after=${cursor}`;
+        const query: string = cursor === null ? '?limit=2' : `?limit=2&cursor=${cursor}`;
         const page = await list(tenant, query);
         expect(page.status).toBe(200);
         pages.push(page.body.data);
@@ -142,7 +159,8 @@ describeEachStore('products over HTTP', (store) => {
       ['limit=0', 'querystring.limit'],
       ['limit=101', 'querystring.limit'],
       ['limit=two', 'querystring.limit'],
-      ['after=not-a-uuid', 'querystring.after'],
+      ['after=x', 'querystring.after'],
+      ['cursor=not-a-cursor', 'cursor'],
     ])('answers 400 naming the field for ?%s', async (query, field) => {
       const answer = await list(newTenantId(), `?${query}`);
       expectError(answer, 400, 'VALIDATION_FAILED');
@@ -150,10 +168,10 @@ describeEachStore('products over HTTP', (store) => {
     });
   });
 
-  it('answers 404 VARIANT_NOT_FOUND for an unknown product id', async () => {
+  it('answers 404 PRODUCT_NOT_FOUND for an unknown product id', async () => {
     const tenant = newTenantId();
     const unknown = '01930000-0000-7000-8000-0000deadbeef';
-    expectError(await getOne(tenant, unknown), 404, 'VARIANT_NOT_FOUND');
+    expectError(await getOne(tenant, unknown), 404, 'PRODUCT_NOT_FOUND');
     const answer = await getOne(tenant, 'not-a-uuid');
     expectError(answer, 400, 'VALIDATION_FAILED');
     expect(answer.body.details).toEqual({ field: 'params.id' });

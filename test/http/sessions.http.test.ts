@@ -200,7 +200,7 @@ describeEachStore('order sessions over HTTP', (store) => {
       const client = http().as(other.tenant, 'alice');
       const listed = await client.get<{ items: { id: string }[] }>('/api/products');
       expect(listed.body.data.items.map((p) => p.id)).toEqual([other.tee.id]);
-      expectError(await client.get(`/api/products/${foreign.id}`), 404, 'VARIANT_NOT_FOUND');
+      expectError(await client.get(`/api/products/${foreign.id}`), 404, 'PRODUCT_NOT_FOUND');
       const session = await begin(other.alice);
       expectError(await other.alice.add(session.id, foreign.id), 404, 'VARIANT_NOT_FOUND');
       await expectVersion(other.alice, session.id, session.version);

@@ -16,6 +16,7 @@ export interface CheckoutDto {
   checkoutId: string;
   orders: OrderDto[];
 }
+/** One variant as these tests use it: the admin view, `id` its variant id, `available` units. */
 export interface ProductDto {
   id: string;
   sku: string;
@@ -27,6 +28,14 @@ export interface ProductDto {
   reserved: number;
   available: number;
 }
+interface AdminVariant extends Omit<ProductDto, 'id' | 'available'> {
+  variantId: string;
+}
+
+function asProductDto({ variantId, ...variant }: AdminVariant): ProductDto {
+  return { ...variant, id: variantId, available: variant.onHand - variant.reserved };
+}
+
 export interface ProductInput {
   sku?: string;
   name?: string;
@@ -148,16 +157,24 @@ export async function createProducts(
   const created: ProductDto[] = [];
   for (const input of inputs) {
     skuCounter++;
-    const answer = await call<ProductDto>(app, admin(tenant), 'POST', '/api/admin/products', {
-      sku: `CK-${skuCounter}`,
-      name: `Checkout product ${skuCounter}`,
-      priceCents: 1000,
-      currency: 'USD',
-      onHand: 100,
-      ...input,
-    });
+    const answer = await call<{ variants: AdminVariant[] }>(
+      app,
+      admin(tenant),
+      'POST',
+      '/api/admin/products',
+      {
+        sku: `CK-${skuCounter}`,
+        name: `Checkout product ${skuCounter}`,
+        priceCents: 1000,
+        currency: 'USD',
+        onHand: 100,
+        ...input,
+      },
+    );
     if (answer.status !== 201) throw new Error(`createProducts: ${JSON.stringify(answer.body)}`);
-    created.push(answer.body.data);
+    const [variant] = answer.body.data.variants;
+    if (!variant) throw new Error('createProducts: no variant');
+    created.push(asProductDto(variant));
   }
   return created;
 }
@@ -167,9 +184,9 @@ export async function getProduct(
   tenant: string,
   id: string,
 ): Promise<ProductDto> {
-  const answer = await call<ProductDto>(app, admin(tenant), 'GET', `/api/products/${id}`);
+  const answer = await call<AdminVariant>(app, admin(tenant), 'GET', `/api/variants/${id}`);
   expect(answer.status).toBe(200);
-  return answer.body.data;
+  return asProductDto(answer.body.data);
 }
 
 /** A checkout body for these (variant, quantity) pairs. */

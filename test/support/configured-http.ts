@@ -45,7 +45,7 @@ export function useHttpWith(store: () => SqlStore, config: () => Config): () => 
 }
 
 export interface ServiceCall {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** The exact body text sent; none when undefined. */
   rawBody?: string;

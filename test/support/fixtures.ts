@@ -21,9 +21,13 @@ export function makeVariant(
 ): ProductVariant {
   variantCounter++;
   const n = variantCounter.toString(16).padStart(12, '0');
+  const id = `01930000-0000-7000-8000-${n}`;
   return {
-    id: `01930000-0000-7000-8000-${n}`,
+    id,
     tenantId,
+    productId: overrides.id ?? id,
+    options: {},
+    status: 'active',
     sku: `SKU-${variantCounter}`,
     name: `Product ${variantCounter}`,
     priceCents: 1000,

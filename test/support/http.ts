@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Role } from '../../src/app/context.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import type { CreateProductInput } from '../../src/domain/catalog/inputs.ts';
+import type { CreateSingleVariantInput } from '../../src/domain/catalog/inputs.ts';
 import type { ProductVariant } from '../../src/domain/catalog/types.ts';
 import { ERROR_MESSAGES } from '../../src/domain/errors.ts';
 import type { SqlStore } from '../../src/store/sql/database.ts';
@@ -36,6 +36,7 @@ export interface Client {
   get<T>(url: string): Promise<Answer<T>>;
   post<T>(url: string, body?: unknown): Promise<Answer<T>>;
   put<T>(url: string, body: unknown): Promise<Answer<T>>;
+  patch<T>(url: string, body: unknown): Promise<Answer<T>>;
   delete<T>(url: string): Promise<Answer<T>>;
 }
 
@@ -48,7 +49,7 @@ export interface HttpHarness {
   /** Creates products through the catalog service as an admin; SKUs are unique unless given. */
   seedProducts(
     tenantId: string,
-    ...inputs: Partial<CreateProductInput>[]
+    ...inputs: Partial<CreateSingleVariantInput>[]
   ): Promise<ProductVariant[]>;
   /** Injects a request and checks what every answer must be: JSON, in the envelope, never 5xx. */
   send<T>(options: InjectOptions): Promise<Answer<T>>;
@@ -127,7 +128,9 @@ export async function openHttp(
           ...input,
         });
         if (!result.ok) throw new Error(`seedProducts: ${JSON.stringify(result.error)}`);
-        created.push(result.value);
+        const [variant] = result.value.variants;
+        if (!variant) throw new Error('seedProducts: no variant');
+        created.push(variant);
       }
       return created;
     },
@@ -143,6 +146,8 @@ export async function openHttp(
           ),
         put: (url, body) =>
           send({ method: 'PUT', url, headers: h, payload: body as InjectOptions['payload'] }),
+        patch: (url, body) =>
+          send({ method: 'PATCH', url, headers: h, payload: body as InjectOptions['payload'] }),
         delete: (url) => send({ method: 'DELETE', url, headers: h }),
       };
     },

@@ -28,6 +28,8 @@ export interface ImportedProduct {
   name: string;
   priceCents: number;
   onHand: number;
+  /** The catalog product's picture (products.csv image_url), when the row has one. */
+  imageUrl: string | null;
 }
 
 export interface ImportedDiscount {
@@ -63,7 +65,7 @@ const rowSchemas = {
     id: id.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ., _ and -').max(64),
     title: text(200),
     price: cents,
-    image_url: z.string().optional(),
+    image_url: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2000)]).optional(),
   }),
   'inventory.csv': z.object({ product_id: id, quantity: z.coerce.number().int().min(0) }),
   'discounts.csv': z.object({
@@ -262,6 +264,7 @@ export async function importMerchantData(
         name: row.title,
         priceCents: row.price,
         onHand: stock.get(row.id) ?? 0,
+        imageUrl: row.image_url || null,
         currency: options.currency,
       },
       deps.newId,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { availableUnits } from '../../domain/catalog/types.ts';
+import { availableUnits, isBuyable } from '../../domain/catalog/types.ts';
 import { buildCheckoutOrders } from '../../domain/checkout/build-orders.ts';
 import { type PlaceOrderInput, placeOrderInputSchema } from '../../domain/checkout/inputs.ts';
 import type { CheckoutLine } from '../../domain/checkout/split.ts';
@@ -244,6 +244,13 @@ async function loadLines(
         field: 'items',
         variantId,
       });
+    if (!isBuyable(variant)) {
+      return fail('VARIANT_ARCHIVED', `${variant.sku} is archived and can no longer be bought.`, {
+        field: 'items',
+        variantId,
+        sku: variant.sku,
+      });
+    }
     const lineTotal = lineTotalCents(variant.priceCents, quantity);
     if (!lineTotal.ok)
       return fail('VALIDATION_FAILED', lineTotal.error.message, { field: 'items', variantId });

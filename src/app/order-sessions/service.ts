@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skuSchema } from '../../domain/catalog/inputs.ts';
+import { isBuyable } from '../../domain/catalog/types.ts';
 import {
   type AddItemInput,
   addItemInputSchema,
@@ -233,6 +234,8 @@ export function createOrderSessionService(
           const variant = await catalog.findVariant(ctx.tenantId, variantId);
           if (!variant)
             return fail('VARIANT_NOT_FOUND', undefined, { field: 'variantId', variantId });
+          if (!isBuyable(variant))
+            return fail('VARIANT_ARCHIVED', undefined, { field: 'variantId', variantId });
           const item = {
             productId: variant.id,
             name: variant.name,

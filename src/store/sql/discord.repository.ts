@@ -1,9 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { VariantSearch } from '../../app/catalog/search.ts';
 import { type DiscordDmStore, DM_EVENT_TYPES } from '../../app/discord/dm-ports.ts';
 import type { GuildLink, GuildLinkStore } from '../../app/discord/guild-links.ts';
 import { discordUserIdOf } from '../../app/discord/identity.ts';
-import { toVariant } from './catalog.repository.ts';
 import type { Database, DiscordGuildsTable } from './tables.ts';
 
 const toLink = (row: Selectable<DiscordGuildsTable>): GuildLink => ({
@@ -112,25 +110,6 @@ export function createSqlDiscordDmStore(db: Kysely<Database>): DiscordDmStore {
         )
         .onConflict((conflict) => conflict.doNothing())
         .execute();
-    },
-  };
-}
-
-export function createSqlVariantSearch(db: Kysely<Database>): VariantSearch {
-  return {
-    async searchVariants(tenantId, text, limit) {
-      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const rows = await db
-        .selectFrom('product_variants')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where((eb) => eb.or([eb('sku', 'ilike', pattern), eb('name', 'ilike', pattern)]))
-        .orderBy(sql`CASE WHEN sku ILIKE ${pattern} THEN 0 ELSE 1 END`)
-        .orderBy('name')
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map(toVariant);
     },
   };
 }

@@ -38,8 +38,32 @@ export function createSqlMerchantImportStore(base: Kysely<Database>): MerchantIm
             updated_at: now,
           }),
         )
-        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+        .returning(['product_id', sql<boolean>`(xmax = 0)`.as('inserted')])
         .executeTakeFirstOrThrow();
+      // The insert trigger gave a new SKU a product of its own (0012_catalog); the file's title
+      // and image are the product's.
+      await db
+        .updateTable('products')
+        .set({
+          title: product.name,
+          images: JSON.stringify(product.imageUrl ? [product.imageUrl] : []),
+          updated_at: now,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', row.product_id)
+        // A product of several variants (made through the API) keeps its own title and images.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('product_variants as v')
+                .select('v.id')
+                .where('v.tenant_id', '=', tenantId)
+                .where('v.product_id', '=', row.product_id)
+                .where('v.sku', '<>', product.sku),
+            ),
+          ),
+        )
+        .execute();
       return row.inserted ? 'inserted' : 'updated';
     },
 

@@ -30,6 +30,29 @@ export interface ProductVariantsTable {
   seller_id: string | null;
   on_hand: number;
   reserved: number;
+  /** Set by the insert trigger when left out (a product of its own); see 0012_catalog. */
+  product_id: Generated<string>;
+  options: ColumnType<Record<string, string>, string | undefined, string>;
+  status: ColumnType<
+    'active' | 'archived',
+    'active' | 'archived' | undefined,
+    'active' | 'archived'
+  >;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ProductsTable {
+  tenant_id: string;
+  id: string;
+  title: string;
+  description: string;
+  images: ColumnType<string[], string, string>;
+  category: string | null;
+  option_names: ColumnType<string[], string, string>;
+  status: 'active' | 'archived';
+  /** Generated from title, category and description; never written. */
+  search_doc: ColumnType<string, never, never>;
   created_at: Date;
   updated_at: Date;
 }
@@ -208,6 +231,7 @@ export interface OrderStatusHistoryTable {
 export interface Database {
   tenants: TenantsTable;
   product_variants: ProductVariantsTable;
+  products: ProductsTable;
   order_sessions: OrderSessionsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;

@@ -16,7 +16,11 @@ export function registerCatalogAndSettingsPages(app: FastifyInstance, deps: Admi
       const listed = orRefuse(
         request,
         reply,
-        await deps.catalog.listProducts(ctxOf(request), { limit: 50, after: request.query.after }),
+        await deps.catalog.search(ctxOf(request), {
+          status: 'any',
+          limit: 50,
+          cursor: request.query.after,
+        }),
         '/admin/products',
       );
       if (!listed.ok) return listed.sent;
@@ -26,7 +30,7 @@ export function registerCatalogAndSettingsPages(app: FastifyInstance, deps: Admi
         renderPage(
           <ProductsPage
             {...common(request, reply)}
-            products={listed.value.items}
+            products={listed.value.items.flatMap((product) => product.variants)}
             nextUrl={next ? `/admin/products?after=${encodeURIComponent(next)}` : null}
           />,
         ),

@@ -9,6 +9,7 @@ import * as serviceNonces from './0008_service_nonces.ts';
 import * as agentCheckout from './0009_agent_checkout.ts';
 import * as agentChannels from './0010_agent_channels.ts';
 import * as discord from './0011_discord.ts';
+import * as catalog from './0012_catalog.ts';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0009_agent_checkout': agentCheckout,
   '0011_discord': discord,
   '0010_agent_channels': agentChannels,
+  '0012_catalog': catalog,
 };
