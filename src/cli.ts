@@ -1,18 +1,9 @@
 import { parseArgs } from 'node:util';
-import { DEMO_PRODUCTS } from './app/seed-demo.ts';
-import { DISCORD_USAGE, runDiscordCommand } from './channels/discord/cli.ts';
-import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
-import { mcpCommand } from './cli-mcp.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { applyEnvFile } from './env-file.ts';
-import { type MaintenanceCommand, runMaintenance } from './maintenance.ts';
-import { CLI_NAMES, runThroughServer } from './maintenance-client.ts';
-import { startService } from './service.ts';
-import { stopOnSignals } from './shutdown.ts';
-import { DataDirLockedError, liveOwner } from './store/data-dir-lock.ts';
-import { openSystem } from './system.ts';
-import { webBanner } from './web/banner.ts';
+import { DISCORD_USAGE } from './channels/discord/usage.ts';
+import type { MaintenanceCommand } from './maintenance.ts';
 
+// Each command imports what it needs when it runs: `--help` or `agent-keys list` should not pay
+// for loading the HTTP server, the AWS SDK, the MCP SDK or the brokers' clients.
 const USAGE = `usage: ordersession <command>
   serve            start the HTTP server and the background workers (the default)
   migrate          apply pending database migrations and exit
@@ -32,17 +23,38 @@ const USAGE = `usage: ordersession <command>
 ${DISCORD_USAGE}`;
 
 async function serve(): Promise<void> {
+  const [{ loadConfig }, { startService }, { stopOnSignals }, { webBanner }, { DEMO_PRODUCTS }] =
+    await Promise.all([
+      import('./config.ts'),
+      import('./service.ts'),
+      import('./shutdown.ts'),
+      import('./web/banner.ts'),
+      import('./app/seed-demo.ts'),
+    ]);
   const config = loadConfig();
   const service = await startService(config);
   const { system } = service;
-  printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
+  printBanner(
+    config.host,
+    config.port,
+    system.store.kind,
+    system.gatewayKey,
+    !config.gatewayKey,
+    DEMO_PRODUCTS[0].id,
+  );
   process.stdout.write(webBanner(config.publicBaseUrl, system.adminKey, !config.adminKey));
   stopOnSignals(service, config.shutdown.graceMs);
 }
 
-function printBanner(host: string, port: number, store: string, key: string, generated: boolean) {
+function printBanner(
+  host: string,
+  port: number,
+  store: string,
+  key: string,
+  generated: boolean,
+  demo: string,
+) {
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const demo = DEMO_PRODUCTS[0].id;
   process.stdout.write(
     [
       '',
@@ -63,12 +75,21 @@ function printBanner(host: string, port: number, store: string, key: string, gen
  * process may open it), else on a system of its own.
  */
 async function maintenance(command: MaintenanceCommand): Promise<void> {
+  const [{ loadConfig }, { liveOwner }, { CLI_NAMES, runThroughServer }] = await Promise.all([
+    import('./config.ts'),
+    import('./store/data-dir-lock.ts'),
+    import('./maintenance-client.ts'),
+  ]);
   const config = loadConfig();
   const server = config.databaseUrl ? null : liveOwner(config.dataDir)?.control;
   if (server) {
     process.stdout.write(`${await runThroughServer(server, command)}\n`);
     return;
   }
+  const [{ openSystem }, { runMaintenance }] = await Promise.all([
+    import('./system.ts'),
+    import('./maintenance.ts'),
+  ]);
   const system = await openSystem(
     { ...config, seedDemo: false },
     { gatewayKey: `unused-by-${command}`, command: CLI_NAMES[command] },
@@ -85,6 +106,10 @@ async function agentKeysCommand(
   flags: { tenant?: string | undefined; label?: string | undefined; id?: string | undefined },
 ): Promise<void> {
   if (!flags.tenant) throw new Error('agent-keys: --tenant <id> is required');
+  const [{ loadConfig }, { openSystem }] = await Promise.all([
+    import('./config.ts'),
+    import('./system.ts'),
+  ]);
   const system = await openSystem(
     { ...loadConfig(), seedDemo: false },
     { gatewayKey: 'unused-by-agent-keys', command: 'agent-keys' },
@@ -119,8 +144,14 @@ async function agentKeysCommand(
 }
 
 async function main(): Promise<void> {
+  const { applyEnvFile } = await import('./env-file.ts');
   applyEnvFile();
   if (process.argv[2] === 'discord') {
+    const [{ loadConfig }, { runDiscordCommand }, { openSystem }] = await Promise.all([
+      import('./config.ts'),
+      import('./channels/discord/cli.ts'),
+      import('./system.ts'),
+    ]);
     const config = loadConfig();
     const printed = await runDiscordCommand(process.argv.slice(3), {
       config: config.discord,
@@ -156,6 +187,10 @@ async function main(): Promise<void> {
     case 'serve':
       return serve();
     case 'migrate': {
+      const [{ loadConfig }, { openSystem }] = await Promise.all([
+        import('./config.ts'),
+        import('./system.ts'),
+      ]);
       const system = await openSystem(
         { ...loadConfig(), seedDemo: false },
         { gatewayKey: 'unused-by-migrate', command: 'migrate' },
@@ -178,20 +213,24 @@ async function main(): Promise<void> {
       return maintenance(values.unpark ? 'unpark' : 'relay');
     }
     case 'import':
-      return importCommand(positionals[1], values);
+      return (await import('./cli-agent-checkout.ts')).importCommand(positionals[1], values);
     case 'dynamodb':
-      return dynamodbCommand(positionals[1]);
+      return (await import('./cli-agent-checkout.ts')).dynamodbCommand(positionals[1]);
     case 'agent-keys':
       return agentKeysCommand(positionals[1], values);
     case 'mcp':
-      return mcpCommand();
+      return (await import('./cli-mcp.ts')).mcpCommand();
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
       process.exitCode = 2;
   }
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
+  const [{ ConfigError }, { DataDirLockedError }] = await Promise.all([
+    import('./config.ts'),
+    import('./store/data-dir-lock.ts'),
+  ]);
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
   } else if (err instanceof DataDirLockedError) {

@@ -45,14 +45,10 @@ import { createPricingService, type PricingService } from './app/pricing/service
 import { seedDemoCatalog } from './app/seed-demo.ts';
 import type { ServiceNonceStore } from './app/service-signature.ts';
 import { newWebhookSecret } from './app/webhook-signature.ts';
-import { registerAcp } from './channels/acp/register.ts';
 import { createDiscordChannel, type DiscordChannel } from './channels/discord/channel.ts';
-import { registerMcpHttp } from './channels/mcp/http.ts';
-import { registerUcp } from './channels/ucp/register.ts';
 import type { Config } from './config.ts';
 import type { CallerAuthOptions } from './http/caller-auth.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
-import { buildServer } from './http/server.ts';
 import type { ReceiveWebhook } from './http/webhook.routes.ts';
 import { createSafeFetcher, DEFAULT_OUTBOUND, type SafeFetcher } from './outbound/safe-fetch.ts';
 import { newTimeOrderedId, systemClock } from './platform.ts';
@@ -60,7 +56,6 @@ import { createExternalProvider } from './providers/external.ts';
 import { createSandboxProvider } from './providers/sandbox.ts';
 import { createSandboxCharger } from './providers/sandbox-charger.ts';
 import { type DataDirLock, lockDataDir } from './store/data-dir-lock.ts';
-import { createDynamoCheckoutSessionStore } from './store/dynamodb/checkout-session.store.ts';
 import { openRedis } from './store/redis/connection.ts';
 import { createRedisServiceNonceStore } from './store/redis/service-nonce.store.ts';
 import { createSqlAgentIdempotencyStore } from './store/sql/agent-idempotency.store.ts';
@@ -278,10 +273,7 @@ export async function openSystem(
   const checkoutSessionStore =
     options.checkoutSessionStore ??
     (config.checkoutSessions.store === 'dynamodb'
-      ? createDynamoCheckoutSessionStore({
-          tableName: config.checkoutSessions.dynamodbTable,
-          ttlHours: config.checkoutSessions.ttlHours,
-        })
+      ? await openDynamoCheckoutSessions(config)
       : createSqlCheckoutSessionStore(store.db));
   const checkoutSessions = createCheckoutSessionService({
     store: checkoutSessionStore,
@@ -392,6 +384,17 @@ export async function openSystem(
   return { ...system, discord: openDiscordChannel(system) };
 }
 
+/** The AWS SDK loads only when DynamoDB holds the checkout sessions. */
+async function openDynamoCheckoutSessions(config: Config): Promise<CheckoutSessionStore> {
+  const { createDynamoCheckoutSessionStore } = await import(
+    './store/dynamodb/checkout-session.store.ts'
+  );
+  return createDynamoCheckoutSessionStore({
+    tableName: config.checkoutSessions.dynamodbTable,
+    ttlHours: config.checkoutSessions.ttlHours,
+  });
+}
+
 function openDiscordChannel(system: Omit<System, 'discord'>): DiscordChannel {
   return createDiscordChannel({
     config: system.config.discord,
@@ -419,6 +422,15 @@ function limitsOrNone(
 }
 
 export async function buildHttp(system: System, logger?: Logger): Promise<FastifyInstance> {
+  // Fastify, its plugins and the agent channels load here, not with the system: the CLI's
+  // maintenance commands open a system and never serve HTTP.
+  const [{ buildServer }, { registerUcp }, { registerAcp }, { registerMcpHttp }] =
+    await Promise.all([
+      import('./http/server.ts'),
+      import('./channels/ucp/register.ts'),
+      import('./channels/acp/register.ts'),
+      import('./channels/mcp/http.ts'),
+    ]);
   // One set of caller checks for /api, whichever plugin mounts a part of it.
   const auth: CallerAuthOptions = {
     gatewayKey: system.gatewayKey,

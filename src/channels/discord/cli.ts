@@ -3,9 +3,7 @@ import type { GuildLinks } from '../../app/discord/guild-links.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { createDiscordApi, type DiscordApi } from './api.ts';
 import { COMMAND_DEFINITIONS } from './commands.ts';
-
-export const DISCORD_USAGE = `  discord register [--guild <id>]          write the /order command to Discord (one guild: at once; global: within the hour)
-  discord link-guild <guildId> <tenantId>  orders from that Discord server go to that tenant`;
+import { DISCORD_USAGE } from './usage.ts';
 
 /** Bulk-overwrites the application's commands with the ones the handler answers to. */
 export async function registerCommands(
