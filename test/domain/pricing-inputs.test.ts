@@ -50,7 +50,11 @@ describe('coupon input', () => {
     const parsed = createCouponInputSchema.safeParse(input);
     return parsed.success
       ? []
-      : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      : parsed.error.issues.map((i) => ({
+          code: i.code,
+          path: i.path.join('.'),
+          message: i.message,
+        }));
   };
   const refusedAt = (input: unknown) => issues(input)[0]?.path ?? 'accepted';
 
@@ -98,7 +102,11 @@ describe('coupon input', () => {
   });
 
   it('takes start and end times with an offset', () => {
-    const window = { startsAt: '2026-03-01T00:00:00+02:00', expiresAt: '2026-04-01T00:00:00Z' };
+    const window = {
+      startsAt: '2026-03-01T00:00:00+02:00',
+      expiresAt: '2026-04-01T00:00:00-05:00',
+    };
+    expect(refusedAt({ ...percent, expiresAt: '2026-04-01T00:00:00Z' })).toBe('accepted');
     expect(createCouponInputSchema.parse({ ...percent, ...window })).toMatchObject(window);
     expect(refusedAt({ ...percent, startsAt: '2026-03-01' })).toBe('startsAt');
     expect(refusedAt({ ...percent, expiresAt: 'tomorrow' })).toBe('expiresAt');
@@ -106,16 +114,20 @@ describe('coupon input', () => {
 
   it('requires a percentage of a percent coupon', () => {
     expect(issues({ code: 'P', kind: 'percent' })).toEqual([
-      { path: 'percentBp', message: 'a percent coupon needs percentBp' },
+      { code: 'custom', path: 'percentBp', message: 'a percent coupon needs percentBp' },
     ]);
     expect(issues({ code: 'P', kind: 'percent', amountCents: 5, currency: 'USD' })).toEqual([
-      { path: 'percentBp', message: 'a percent coupon needs percentBp' },
+      { code: 'custom', path: 'percentBp', message: 'a percent coupon needs percentBp' },
     ]);
   });
 
   it('requires an amount and a currency of a fixed coupon, each', () => {
     const needs = [
-      { path: 'amountCents', message: 'a fixed coupon needs amountCents and currency' },
+      {
+        code: 'custom',
+        path: 'amountCents',
+        message: 'a fixed coupon needs amountCents and currency',
+      },
     ];
     expect(issues({ code: 'F', kind: 'fixed', percentBp: 1000 })).toEqual(needs);
     expect(issues({ code: 'F', kind: 'fixed', amountCents: 500 })).toEqual(needs);

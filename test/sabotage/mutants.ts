@@ -17,10 +17,9 @@ export interface Sabotage {
   tests: string[];
 }
 
-const GUARDS = 'test/store/checkout-guards.test.ts';
+const GUARDS = 'test/store/sql-guards.test.ts';
 const CHECKOUT_IDEMPOTENCY = 'test/http/idempotency-fields.http.test.ts';
 const ROUTE_IDEMPOTENCY = 'test/http/idempotency-all-routes.http.test.ts';
-const EXPIRY = 'test/store/payment-expiry.test.ts';
 
 export const SABOTAGES: Sabotage[] = [
   {
@@ -105,13 +104,13 @@ export const SABOTAGES: Sabotage[] = [
     file: 'src/store/sql/payment-expiry.sql.ts',
     find: /\s*AND o\.status IN \('pending', 'awaiting_payment'\)/,
     replace: '',
-    tests: [EXPIRY],
+    tests: [GUARDS],
   },
   {
     name: 'payment expiry: windows expired before they are due',
     file: 'src/store/sql/payment-expiry.sql.ts',
     find: /(WHERE status = 'active') AND expires_at <= \$\{now\}( \$\{scope\})/,
     replace: '$1$2',
-    tests: [EXPIRY],
+    tests: [GUARDS],
   },
 ];
