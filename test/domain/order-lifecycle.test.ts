@@ -5,6 +5,7 @@ import {
   orderLifecycle,
   UNPAID_ORDER_STATUSES,
 } from '../../src/domain/order/status.ts';
+import { defineLifecycle } from '../../src/domain/state-machine.ts';
 
 /** The README's "Order lifecycle" table, written out: every pair not listed must be refused. */
 const EXPECTED: Record<OrderStatus, OrderStatus[]> = {
@@ -59,6 +60,31 @@ describe('order lifecycle table', () => {
     for (const status of ORDER_STATUSES) {
       expect(orderLifecycle.check(status, status).ok, status).toBe(false);
     }
+  });
+
+  it('says in words which move was refused', () => {
+    expect(orderLifecycle.check('shipped', 'cancelled')).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_TRANSITION',
+        message: 'Cannot move from shipped to cancelled.',
+        details: {
+          machine: 'order',
+          from: 'shipped',
+          to: 'cancelled',
+          allowedTargets: ['delivered'],
+        },
+      },
+    });
+  });
+
+  it('rejects a table whose move targets an unknown status when it loads', () => {
+    expect(() =>
+      defineLifecycle<'a' | 'b'>('broken', {
+        a: ['b'],
+        b: ['a', 'c' as 'a'],
+      }),
+    ).toThrow(new Error('broken: b -> c targets an unknown state'));
   });
 
   it('has exactly 16 allowed moves out of 121 pairs', () => {

@@ -85,12 +85,28 @@ describe('order session transition table', () => {
     ]);
   });
 
+  it('says in words which action was refused in which state', () => {
+    expect(orderSessionMachine.next('COLLECTING_ITEMS', 'SET_PAYMENT_METHOD')).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_TRANSITION',
+        message: 'Cannot set payment method while COLLECTING_ITEMS.',
+        details: {
+          machine: 'order-session',
+          from: 'COLLECTING_ITEMS',
+          action: 'SET_PAYMENT_METHOD',
+          allowedActions: ['ADD_ITEM', 'CANCEL', 'EXPIRE'],
+        },
+      },
+    });
+  });
+
   it('rejects a table whose transition targets an unknown state when it loads', () => {
     expect(() =>
       defineStateMachine<'A' | 'B', 'GO'>('broken', {
-        A: { GO: 'C' as 'B' },
-        B: {},
+        A: {},
+        B: { GO: 'C' as 'B' },
       }),
-    ).toThrow(/unknown state/);
+    ).toThrow(new Error('broken: B --GO--> C targets an unknown state'));
   });
 });

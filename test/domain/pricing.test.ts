@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { splitBySeller } from '../../src/domain/checkout/split.ts';
 import { type Coupon, couponDiscount } from '../../src/domain/pricing/coupon.ts';
-import { allocate, applyRate, type RoundingMode } from '../../src/domain/pricing/rounding.ts';
+import {
+  allocate,
+  applyRate,
+  ROUNDING_MODES,
+  type RoundingMode,
+} from '../../src/domain/pricing/rounding.ts';
 import { DEFAULT_PRICING, type PricingSettings } from '../../src/domain/pricing/settings.ts';
-import { priceOrder, totalsFromAdjustments } from '../../src/domain/pricing/totals.ts';
+import {
+  type Adjustment,
+  priceOrder,
+  priceShippingChange,
+  totalsFromAdjustments,
+} from '../../src/domain/pricing/totals.ts';
 import { makeVariant } from '../support/fixtures.ts';
 
 describe('applyRate', () => {
@@ -22,6 +32,8 @@ describe('applyRate', () => {
     [25_000, 1, 'half_even', 2],
     [25_000, 1, 'half_up', 3],
     [15_001, 1, 'half_even', 2],
+    // above .5 with an even floor: half_even rounds up too
+    [25_001, 1, 'half_even', 3],
     [15_001, 1, 'down', 1],
     [14_999, 1, 'half_up', 1],
     // exact results are not rounded
@@ -35,7 +47,19 @@ describe('applyRate', () => {
   });
 
   it('refuses a product that is not an exact integer rather than round it silently', () => {
-    expect(() => applyRate(Number.MAX_SAFE_INTEGER, 2, 'half_up')).toThrow(RangeError);
+    expect(() => applyRate(Number.MAX_SAFE_INTEGER, 2, 'half_up')).toThrow(
+      new RangeError('applyRate: amount × rate is not exact'),
+    );
+  });
+
+  it('knows three rounding modes, and half_up is the default', () => {
+    expect(ROUNDING_MODES).toEqual(['half_up', 'half_even', 'down']);
+    expect(DEFAULT_PRICING).toEqual({
+      taxRateBp: 800,
+      feeRateBp: 50,
+      roundingMode: 'half_up',
+      shippingFlatCents: 0,
+    });
   });
 });
 
@@ -48,6 +72,8 @@ describe('allocate', () => {
     [5, [0, 0], [5, 0]],
     [0, [3, 4], [0, 0]],
     [2333, [1000, 6000, 1], [333, 2000, 0]],
+    // 3.33 and 0.67: the cent left over goes to the larger remainder, not the larger floor
+    [4, [5, 1], [3, 1]],
   ])('allocate(%i, %j) is %j', (total, weights, expected) => {
     expect(allocate(total, weights)).toEqual(expected);
   });
@@ -153,6 +179,17 @@ describe('priceOrder', () => {
     expect(adjustments.every((a) => a.amountCents !== 0)).toBe(true);
   });
 
+  it('writes no discount row for a discount of nothing', () => {
+    const { totals, adjustments } = priceOrder({
+      lineTotalsCents: [1000],
+      discount: coupon(0),
+      shippingCents: 0,
+      settings: settings({ taxRateBp: 0, feeRateBp: 0 }),
+    });
+    expect(adjustments).toEqual([]);
+    expect(totals).toMatchObject({ discountCents: 0, totalCents: 1000 });
+  });
+
   it('writes one labelled row per adjustment, the discount negative', () => {
     const { adjustments } = priceOrder({
       lineTotalsCents: [10_000],
@@ -224,6 +261,11 @@ describe('couponDiscount', () => {
     { name: '100% off', coupon: { ...base, percentBp: 10_000 }, value: 3998 },
     { name: 'a minimum met exactly', coupon: { ...base, minSubtotalCents: 3998 }, value: 400 },
     { name: 'a coupon that starts now', coupon: { ...base, startsAt: now }, value: 400 },
+    {
+      name: 'a coupon that expires a millisecond from now',
+      coupon: { ...base, expiresAt: new Date(now.getTime() + 1) },
+      value: 400,
+    },
   ])('gives $value off for $name', ({ coupon, value }) => {
     expect(couponDiscount(coupon, checkout)).toEqual({ ok: true, value });
   });
@@ -246,6 +288,18 @@ describe('couponDiscount', () => {
     const result = couponDiscount(coupon, checkout);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatchObject({ code, details: { field: 'couponCode' } });
+  });
+
+  it('says why it refuses a coupon', () => {
+    const message = (coupon: Coupon) => {
+      const result = couponDiscount(coupon, checkout);
+      return result.ok ? '' : result.error.message;
+    };
+    expect(message({ ...base, active: false })).toBe('Coupon C is not valid now.');
+    expect(message(fixed(100, 'EUR'))).toBe('Coupon C is for EUR orders.');
+    expect(message({ ...base, minSubtotalCents: 5000 })).toBe(
+      'Coupon C needs a subtotal of at least 5000.',
+    );
   });
 
   it('rounds a percent discount with the tenant rounding mode', () => {
@@ -289,5 +343,52 @@ describe('splitBySeller', () => {
       ['b', 'seller'],
     ]);
     expect(splitBySeller([])).toEqual([]);
+  });
+});
+
+describe('priceShippingChange', () => {
+  const row = (kind: Adjustment['kind'], amountCents: number): Adjustment => ({
+    kind,
+    label: kind,
+    amountCents,
+    sourceType: 'tenant_settings',
+    sourceId: null,
+  });
+  const staff = { sourceType: 'admin', sourceId: 'staff-1' };
+  const placed = [row('discount', -500), row('shipping', 400), row('tax', 760), row('fee', 48)];
+
+  it('replaces the shipping row with the staff amount and keeps the others', () => {
+    expect(priceShippingChange(10_000, placed, 650, staff)).toEqual({
+      adjustments: [
+        row('discount', -500),
+        row('tax', 760),
+        row('fee', 48),
+        { kind: 'shipping', label: 'Shipping', amountCents: 650, ...staff },
+      ],
+      totals: {
+        subtotalCents: 10_000,
+        discountCents: 500,
+        shippingCents: 650,
+        taxCents: 760,
+        feeCents: 48,
+        adjustmentsTotalCents: 958,
+        totalCents: 10_958,
+      },
+    });
+  });
+
+  it('drops the shipping row when shipping becomes free', () => {
+    const { adjustments, totals } = priceShippingChange(10_000, placed, 0, staff);
+    expect(adjustments).toEqual([row('discount', -500), row('tax', 760), row('fee', 48)]);
+    expect(totals).toMatchObject({ shippingCents: 0, totalCents: 10_308 });
+  });
+
+  it('adds a shipping row to an order that had none', () => {
+    const { adjustments, totals } = priceShippingChange(2000, [row('tax', 160)], 1, staff);
+    expect(adjustments.map((a) => [a.kind, a.amountCents])).toEqual([
+      ['tax', 160],
+      ['shipping', 1],
+    ]);
+    expect(totals).toMatchObject({ shippingCents: 1, taxCents: 160, totalCents: 2161 });
   });
 });

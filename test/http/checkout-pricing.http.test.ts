@@ -351,10 +351,15 @@ describeEachStore('checkout pricing over HTTP', (store) => {
       onHand: 1000,
     });
     if (!p) throw new Error('no product');
-    // 10^11 × 200 = 2·10^13 cents; × 800 bp is past 2^53, so applyRate throws a RangeError.
+    // 10^11 × 200 = 2·10^13 cents: past the largest amount, so the line total is refused
+    // before any rate is applied (× 800 bp it would be past 2^53, where applyRate throws).
     const refused = await order(tenant, [[p, 200]]);
     expect(refused.status).toBe(400);
-    expect(refused.body).toMatchObject({ error: 'VALIDATION_FAILED' });
+    expect(refused.body).toMatchObject({
+      error: 'VALIDATION_FAILED',
+      message: 'The line total is too large.',
+      details: { field: 'items', variantId: p.id },
+    });
     expect((await getProduct(opened().app, tenant, p.id)).reserved).toBe(0);
   });
 });

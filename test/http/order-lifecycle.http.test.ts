@@ -340,8 +340,14 @@ describeEachStore('order lifecycle over HTTP', (store) => {
       expect(answer.status).toBe(200);
       const order = (await buyer(tenant).get<OrderDto>(`/api/orders/${orderId}`)).body.data;
       const adjustments = order.adjustments.reduce((sum, a) => sum + a.amountCents, 0);
-      expect(order.adjustments.filter((a) => a.kind === 'shipping')).toMatchObject([
-        { amountCents: 750 },
+      expect(order.adjustments.filter((a) => a.kind === 'shipping')).toEqual([
+        {
+          kind: 'shipping',
+          label: 'Shipping',
+          amountCents: 750,
+          sourceType: 'admin',
+          sourceId: ADMIN,
+        },
       ]);
       expect(order.totals).toMatchObject({
         subtotalCents: 2000,
