@@ -17,7 +17,9 @@ export default {
     'src/app/checkout/request-hash.ts',
     'src/app/access.ts',
   ],
-  ignorePatterns: ['data', 'reports', '.ci-out', 'bench', '.sabotage-tmp'],
+  // No dist/ in the sandbox: bin/ordersession.mjs then runs the mutated source, not a build of
+  // the original.
+  ignorePatterns: ['data', 'reports', '.ci-out', 'bench', 'dist', '.sabotage-tmp'],
   concurrency: 2,
   // Unit tests: a mutant that runs 10 s longer than the unmutated tests is looping.
   timeoutMS: 10_000,
