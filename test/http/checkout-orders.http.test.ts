@@ -341,7 +341,13 @@ describeEachStore('orders and session submit over HTTP', (store) => {
     if (!p) throw new Error('no product');
     expect((await placeOrder(app, tenant, 'pat', checkoutBody([[p, 4]]), 's-1')).status).toBe(201);
     const setStock = (onHand: number, caller: Caller = admin(tenant)) =>
-      call<ProductDto>(app, caller, 'PUT', `/api/admin/products/${p.id}/stock`, { onHand });
+      call<Omit<ProductDto, 'available'> & { available: boolean }>(
+        app,
+        caller,
+        'PUT',
+        `/api/admin/variants/${p.id}/stock`,
+        { onHand },
+      );
 
     const below = await setStock(3);
     expect([below.status, below.body.error]).toEqual([409, 'STOCK_BELOW_RESERVED']);
@@ -349,9 +355,9 @@ describeEachStore('orders and session submit over HTTP', (store) => {
 
     const atReserved = await setStock(4);
     expect(atReserved.status).toBe(200);
-    expect(atReserved.body.data).toMatchObject({ onHand: 4, reserved: 4, available: 0 });
+    expect(atReserved.body.data).toMatchObject({ onHand: 4, reserved: 4, available: false });
     const above = await setStock(25);
-    expect(above.body.data).toMatchObject({ onHand: 25, reserved: 4, available: 21 });
+    expect(above.body.data).toMatchObject({ onHand: 25, reserved: 4, available: true });
 
     for (const role of ['user', 'seller'] as const) {
       const forbidden = await setStock(100, { tenant, user: 'pat', role });
