@@ -392,10 +392,10 @@ async function product(api: Api, id: string): Promise<{ onHand: number; reserved
   const admin: Caller = { userId: 'bench-admin', role: 'admin', tenantId: TENANT };
   const answer = await api.call<{ onHand: number; reserved: number }>(
     'GET',
-    `/api/products/${id}`,
+    `/api/variants/${id}`,
     admin,
   );
   if (answer.status !== 200 || !answer.body?.data)
-    throw new Error(`GET product ${id}: ${answer.status}`);
+    throw new Error(`GET variant ${id}: ${answer.status}`);
   return answer.body.data;
 }
