@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ERROR_MESSAGES, type ErrorCode } from '../domain/errors.ts';
 import { EXAMPLE_REQUESTS } from './openapi-examples.ts';
 
@@ -19,7 +20,7 @@ export type JsonSchema = { [key: string]: unknown };
 export interface Operation {
   operationId?: string;
   parameters?: { in: string; name: string }[];
-  requestBody?: { content: Record<string, Media> };
+  requestBody?: { required?: boolean; content: Record<string, Media> };
   responses: Record<string, Response | { $ref: string }>;
   [key: string]: unknown;
 }
@@ -327,6 +328,18 @@ export function finishDocument(
 
   for (const [, , operation] of operations(doc)) {
     for (const media of Object.values(operation.requestBody?.content ?? {})) {
+      const branches = media.schema?.anyOf as JsonSchema[] | undefined;
+      const value = branches?.filter((branch) => branch.type !== 'null');
+      if (
+        operation.requestBody &&
+        branches &&
+        value?.length === 1 &&
+        value.length < branches.length
+      ) {
+        // A body the route takes as null when it is absent: an optional body.
+        operation.requestBody.required = false;
+        media.schema = value[0];
+      }
       if (media.example !== undefined || media.examples !== undefined) continue;
       // zod leaves out the examples of a body with transforms (they are the output's).
       const example =
@@ -345,6 +358,9 @@ export function finishDocument(
         continue;
       }
       if ('$ref' in response) continue;
+      if (response.description === 'Default Response') {
+        response.description = STATUS_CODES[Number(status)] ?? status;
+      }
       const success = status.startsWith('2');
       response.headers = {
         ...response.headers,

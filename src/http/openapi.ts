@@ -3,6 +3,7 @@ import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { errorEnvelope } from './envelope.ts';
 import { finishDocument, type OpenApiDocument } from './openapi-finish.ts';
+import { RATE_LIMITED_ROUTES } from './rate-limits.ts';
 import './openapi-components.ts';
 
 declare module 'fastify' {
@@ -105,9 +106,15 @@ const BODY_ERRORS = [413, 415] as const;
 type RouteSchema = Record<string, unknown> & { response?: Record<string, unknown> };
 
 /** Adds the failures every /api route can meet to its documented responses. */
-function withCommonErrors(url: string, method: string, schema: RouteSchema): RouteSchema {
+function withCommonErrors(
+  url: string,
+  method: string,
+  schema: RouteSchema,
+  rateLimited: boolean,
+): RouteSchema {
   if (!url.startsWith('/api/') || url === '/api/payments/webhook') return schema;
   const statuses: number[] = [...API_ERRORS];
+  if (rateLimited && RATE_LIMITED_ROUTES[`${method} ${url}`]) statuses.push(429);
   if (['POST', 'PUT', 'PATCH'].includes(method)) statuses.push(...BODY_ERRORS);
   if (url.startsWith('/api/admin/')) statuses.push(403);
   if (url.includes(':')) statuses.push(404);
@@ -201,12 +208,19 @@ export function openApiOptions(settings: OpenApiSettings): FastifyDynamicSwagger
       const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
       const documented = route.config?.openapi;
       const own = (input.schema ?? {}) as RouteSchema;
-      const schema = withCommonErrors(url, method, {
-        ...own,
-        ...(documented?.body ? { body: documented.body } : {}),
-        ...(documented?.headers ? { headers: documented.headers } : {}),
-        ...(documented?.response ? { response: { ...own.response, ...documented.response } } : {}),
-      });
+      const schema = withCommonErrors(
+        url,
+        method,
+        {
+          ...own,
+          ...(documented?.body ? { body: documented.body } : {}),
+          ...(documented?.headers ? { headers: documented.headers } : {}),
+          ...(documented?.response
+            ? { response: { ...own.response, ...documented.response } }
+            : {}),
+        },
+        settings.rateLimited,
+      );
       const publicRoute = !url.startsWith('/api/') || url === '/api/payments/webhook';
       return jsonSchemaTransform({
         ...input,
