@@ -75,11 +75,6 @@ export const API_TAGS = [
       'Links between Discord servers and the tenant whose catalog their /order command uses.',
   },
   {
-    name: 'sandbox',
-    description:
-      'The sandbox payment provider (SANDBOX_PAYMENTS): settle a payment without a browser, as its page’s buttons do.',
-  },
-  {
     name: 'operations',
     description: 'Health, readiness, metrics and the maintenance commands of the CLI.',
   },
