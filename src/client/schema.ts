@@ -1019,14 +1019,6 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @example {
-         *       "allowAnonymous": true
-         *     }
-         */
-        AgentSettingsInput: {
-            allowAnonymous: boolean;
-        };
-        /**
          * @description Where an order goes; copied into the order, never changed after
          * @example {
          *       "name": "Alice Example",
@@ -1051,9 +1043,8 @@ export interface components {
         /**
          * @description One of the payment methods of the configured providers (PAYMENT_METHODS)
          * @example sandbox
-         * @enum {string}
          */
-        PaymentMethodInput: "sandbox";
+        PaymentMethodInput: string;
         /**
          * @example {
          *       "taxRateBp": 800,
@@ -1070,6 +1061,14 @@ export interface components {
             /** @enum {string} */
             roundingMode: "half_up" | "half_even" | "down";
             shippingFlatCents: number;
+        };
+        /**
+         * @example {
+         *       "allowAnonymous": true
+         *     }
+         */
+        AgentSettingsInput: {
+            allowAnonymous: boolean;
         };
         /**
          * @example {
@@ -1092,6 +1091,45 @@ export interface components {
                 paymentId: string;
                 failureReason?: string;
             };
+        };
+        /**
+         * @description Where an order goes; copied into the order, never changed after
+         * @example {
+         *       "name": "Alice Example",
+         *       "line1": "350 Fifth Avenue",
+         *       "city": "New York",
+         *       "region": "NY",
+         *       "postalCode": "10118",
+         *       "country": "US"
+         *     }
+         */
+        ShippingAddress: {
+            name: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            region?: string;
+            postalCode: string;
+            /** @description ISO 3166-1 alpha-2 country code */
+            country: string;
+            phone?: string;
+        };
+        /**
+         * @example {
+         *       "taxRateBp": 800,
+         *       "feeRateBp": 50,
+         *       "roundingMode": "half_up",
+         *       "shippingFlatCents": 0
+         *     }
+         */
+        PricingSettings: {
+            /** @description basis points: 800 = 8% */
+            taxRateBp: number;
+            /** @description basis points: 800 = 8% */
+            feeRateBp: number;
+            /** @enum {string} */
+            roundingMode: "half_up" | "half_even" | "down";
+            shippingFlatCents: number;
         };
         /** @description Every failure: a stable code, a human message, and details such as the wrong field */
         Error: {
@@ -1218,45 +1256,6 @@ export interface components {
             streetAddress: string;
         } & {
             [key: string]: unknown;
-        };
-        /**
-         * @description Where an order goes; copied into the order, never changed after
-         * @example {
-         *       "name": "Alice Example",
-         *       "line1": "350 Fifth Avenue",
-         *       "city": "New York",
-         *       "region": "NY",
-         *       "postalCode": "10118",
-         *       "country": "US"
-         *     }
-         */
-        ShippingAddress: {
-            name: string;
-            line1: string;
-            line2?: string;
-            city: string;
-            region?: string;
-            postalCode: string;
-            /** @description ISO 3166-1 alpha-2 country code */
-            country: string;
-            phone?: string;
-        };
-        /**
-         * @example {
-         *       "taxRateBp": 800,
-         *       "feeRateBp": 50,
-         *       "roundingMode": "half_up",
-         *       "shippingFlatCents": 0
-         *     }
-         */
-        PricingSettings: {
-            /** @description basis points: 800 = 8% */
-            taxRateBp: number;
-            /** @description basis points: 800 = 8% */
-            feeRateBp: number;
-            /** @enum {string} */
-            roundingMode: "half_up" | "half_even" | "down";
-            shippingFlatCents: number;
         };
         /**
          * @example {

@@ -13,9 +13,11 @@ z.globalRegistry.add(shippingAddressSchema, {
   description: 'Where an order goes; copied into the order, never changed after',
   examples: [EXAMPLE_ADDRESS],
 });
+export const PAYMENT_METHOD_DESCRIPTION =
+  'One of the payment methods of the configured providers (PAYMENT_METHODS)';
 z.globalRegistry.add(paymentMethodSchema, {
   id: 'PaymentMethod',
-  description: 'One of the payment methods of the configured providers (PAYMENT_METHODS)',
+  description: PAYMENT_METHOD_DESCRIPTION,
   examples: ['sandbox'],
 });
 z.globalRegistry.add(pricingSettingsSchema, {
