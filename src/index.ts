@@ -26,7 +26,12 @@ export {
   type DiscordOrderSessionService,
   discordSessionRepository,
 } from './channels/discord/library.ts';
-export { createServiceClient, signServiceRequest, signWebhook, verifyWebhook } from './client.ts';
+export {
+  createServiceClient,
+  signServiceRequest,
+  signWebhook,
+  verifyWebhook,
+} from './client/index.ts';
 export type { ProductVariant } from './domain/catalog/types.ts';
 export type { CheckoutSession, CheckoutSessionStatus } from './domain/checkout-session/types.ts';
 export { type DomainError, ERROR_MESSAGES, type ErrorCode } from './domain/errors.ts';

@@ -477,6 +477,10 @@ export async function buildHttp(system: System, logger?: Logger): Promise<Fastif
     timeouts: system.config.httpTimeouts,
     web: webDeps(system),
     discord: system.discord,
+    openApi: {
+      serverUrl: system.config.publicBaseUrl,
+      paymentMethods: system.config.paymentMethods,
+    },
   });
   await registerUcp(app, system, auth);
   await registerAcp(app, system);

@@ -164,12 +164,3 @@ export function requireCaller(app: FastifyInstance, options: CallerAuthOptions):
     request.ctx = ctx;
   });
 }
-
-export const callerHeadersDoc = {
-  'x-gateway-key': 'The shared key of the trusted gateway (GATEWAY_KEY).',
-  'x-user-id': 'The authenticated user, as the gateway knows them.',
-  'x-user-role': 'user (default), seller or admin.',
-  'x-tenant-id': 'The tenant; DEFAULT_TENANT_ID when absent (required for service calls).',
-  'x-service-name / x-service-nonce / x-service-auth':
-    'Instead of the gateway headers: a signed service-to-service call covering tenant, user and a one-time nonce (see README).',
-};

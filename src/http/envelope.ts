@@ -16,7 +16,11 @@ export const errorEnvelope = z
     message: z.string(),
     details: z.record(z.string(), z.unknown()).optional(),
   })
-  .describe('Every failure: a stable code, a human message, and details such as the wrong field');
+  .meta({
+    id: 'Error',
+    description:
+      'Every failure: a stable code, a human message, and details such as the wrong field',
+  });
 
 /** The error statuses a route can answer with, all in the one envelope. */
 export function errorResponses(...statuses: number[]) {

@@ -17,10 +17,16 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (
 ) => {
   app.get('/ready', {
     schema: {
+      operationId: 'getReadiness',
       tags: ['operations'],
       summary: 'Ready for traffic: the database answers and its migrations are current',
+      security: [],
       response: {
-        200: okEnvelope(z.object({ status: z.literal('ready'), store: z.string() })),
+        200: okEnvelope(
+          z
+            .object({ status: z.literal('ready'), store: z.string() })
+            .meta({ examples: [{ status: 'ready', store: 'embedded' }] }),
+        ),
         ...errorResponses(503),
       },
     },
@@ -49,10 +55,16 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (
 
   app.get('/health', {
     schema: {
+      operationId: 'getHealth',
       tags: ['operations'],
       summary: 'Alive, and the database answers',
+      security: [],
       response: {
-        200: okEnvelope(z.object({ status: z.literal('ok'), store: z.string() })),
+        200: okEnvelope(
+          z
+            .object({ status: z.literal('ok'), store: z.string() })
+            .meta({ examples: [{ status: 'ok', store: 'embedded' }] }),
+        ),
         ...errorResponses(503),
       },
     },

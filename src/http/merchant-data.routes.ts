@@ -8,32 +8,61 @@ import {
   shippingRateBodySchema,
 } from '../domain/checkout-session/merchant-inputs.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import {
+  EXAMPLE_BUYER,
+  EXAMPLE_PROMOTION,
+  EXAMPLE_REQUESTS,
+  EXAMPLE_SAVED_ADDRESS,
+  EXAMPLE_SHIPPING_RATE,
+} from './openapi-examples.ts';
 
 const tags = ['agent checkout: merchant data (admin)'];
-const idParam = z.object({ id: z.string().min(1).max(100) });
 const addressParams = z.object({
-  id: z.string().min(1).max(100),
-  addressId: z.string().min(1).max(100),
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: [EXAMPLE_BUYER.id] }),
+  addressId: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ examples: [EXAMPLE_SAVED_ADDRESS.id] }),
 });
+const idOf = (example: string) =>
+  z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ examples: [example] }),
+  });
 
-const rateDto = z.object({
-  id: z.string(),
-  countryCode: z.string(),
-  serviceLevel: z.string(),
-  priceCents: z.number().int(),
-  title: z.string(),
-});
-const promotionDto = z.object({
-  id: z.string(),
-  type: z.literal('free_shipping'),
-  minSubtotalCents: z.number().int().nullable(),
-  eligibleSkus: z.array(z.string()),
-  description: z.string(),
-});
-const buyerDto = z.object({ id: z.string(), email: z.string(), name: z.string() });
+const rateDto = z
+  .object({
+    id: z.string(),
+    countryCode: z.string(),
+    serviceLevel: z.string(),
+    priceCents: z.number().int(),
+    title: z.string(),
+  })
+  .meta({ id: 'ShippingRate', examples: [EXAMPLE_SHIPPING_RATE] });
+const promotionDto = z
+  .object({
+    id: z.string(),
+    type: z.literal('free_shipping'),
+    minSubtotalCents: z.number().int().nullable(),
+    eligibleSkus: z.array(z.string()),
+    description: z.string(),
+  })
+  .meta({ id: 'Promotion', examples: [EXAMPLE_PROMOTION] });
+const buyerDto = z
+  .object({ id: z.string(), email: z.string(), name: z.string() })
+  .meta({ id: 'Buyer', examples: [EXAMPLE_BUYER] });
 const addressDto = z
   .object({ id: z.string(), buyerId: z.string(), streetAddress: z.string() })
-  .catchall(z.unknown());
+  .catchall(z.unknown())
+  .meta({ id: 'SavedAddress', examples: [EXAMPLE_SAVED_ADDRESS] });
 const deleted = okEnvelope(z.object({ deleted: z.literal(true) }));
 
 const withoutTenant = <T extends { tenantId: string }>({ tenantId: _t, ...rest }: T) => rest;
@@ -51,6 +80,7 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
 }> = async (app, { merchantData }) => {
   app.get('/admin/shipping-rates', {
     schema: {
+      operationId: 'listShippingRates',
       tags,
       summary: 'Shipping rates by destination country (`default`: every other country)',
       response: { 200: okEnvelope(z.array(rateDto)), ...errorResponses(401, 403) },
@@ -60,10 +90,11 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.put('/admin/shipping-rates/:id', {
     schema: {
+      operationId: 'putShippingRate',
       tags,
       summary: 'Create or replace a shipping rate',
-      params: idParam,
-      body: shippingRateBodySchema,
+      params: idOf(EXAMPLE_SHIPPING_RATE.id),
+      body: shippingRateBodySchema.meta({ examples: [EXAMPLE_REQUESTS.putShippingRate] }),
       response: { 200: okEnvelope(rateDto), ...errorResponses(400, 401, 403) },
     },
     handler: async (request, reply) =>
@@ -78,9 +109,10 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.delete('/admin/shipping-rates/:id', {
     schema: {
+      operationId: 'deleteShippingRate',
       tags,
       summary: 'Delete a shipping rate',
-      params: idParam,
+      params: idOf(EXAMPLE_SHIPPING_RATE.id),
       response: { 200: deleted, ...errorResponses(401, 403, 404) },
     },
     handler: async (request, reply) =>
@@ -93,6 +125,7 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
 
   app.get('/admin/promotions', {
     schema: {
+      operationId: 'listPromotions',
       tags,
       summary: 'Free-shipping promotions',
       response: { 200: okEnvelope(z.array(promotionDto)), ...errorResponses(401, 403) },
@@ -102,10 +135,11 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.put('/admin/promotions/:id', {
     schema: {
+      operationId: 'putPromotion',
       tags,
       summary: 'Create or replace a free-shipping promotion (a minimum subtotal and/or SKUs)',
-      params: idParam,
-      body: promotionBodySchema,
+      params: idOf(EXAMPLE_PROMOTION.id),
+      body: promotionBodySchema.meta({ examples: [EXAMPLE_REQUESTS.putPromotion] }),
       response: { 200: okEnvelope(promotionDto), ...errorResponses(400, 401, 403) },
     },
     handler: async (request, reply) =>
@@ -117,9 +151,10 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.delete('/admin/promotions/:id', {
     schema: {
+      operationId: 'deletePromotion',
       tags,
       summary: 'Delete a promotion',
-      params: idParam,
+      params: idOf(EXAMPLE_PROMOTION.id),
       response: { 200: deleted, ...errorResponses(401, 403, 404) },
     },
     handler: async (request, reply) =>
@@ -130,6 +165,7 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
 
   app.get('/admin/buyers', {
     schema: {
+      operationId: 'listBuyers',
       tags,
       summary: 'Known buyers (address book), found by e-mail in checkout sessions',
       response: { 200: okEnvelope(z.array(buyerDto)), ...errorResponses(401, 403) },
@@ -139,10 +175,11 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.put('/admin/buyers/:id', {
     schema: {
+      operationId: 'putBuyer',
       tags,
       summary: 'Create or replace a known buyer',
-      params: idParam,
-      body: buyerBodySchema,
+      params: idOf(EXAMPLE_BUYER.id),
+      body: buyerBodySchema.meta({ examples: [EXAMPLE_REQUESTS.putBuyer] }),
       response: { 200: okEnvelope(buyerDto), ...errorResponses(400, 401, 403, 409) },
     },
     handler: async (request, reply) =>
@@ -154,9 +191,10 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.delete('/admin/buyers/:id', {
     schema: {
+      operationId: 'deleteBuyer',
       tags,
       summary: 'Delete a buyer and their saved addresses',
-      params: idParam,
+      params: idOf(EXAMPLE_BUYER.id),
       response: { 200: deleted, ...errorResponses(401, 403, 404) },
     },
     handler: async (request, reply) =>
@@ -166,9 +204,10 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.get('/admin/buyers/:id/addresses', {
     schema: {
+      operationId: 'listBuyerAddresses',
       tags,
       summary: "A buyer's saved addresses",
-      params: idParam,
+      params: idOf(EXAMPLE_BUYER.id),
       response: { 200: okEnvelope(z.array(addressDto)), ...errorResponses(401, 403) },
     },
     handler: async (request, reply) =>
@@ -176,10 +215,11 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.put('/admin/buyers/:id/addresses/:addressId', {
     schema: {
+      operationId: 'putBuyerAddress',
       tags,
       summary: 'Create or replace a saved address of a buyer',
       params: addressParams,
-      body: savedAddressBodySchema,
+      body: savedAddressBodySchema.meta({ examples: [EXAMPLE_REQUESTS.putBuyerAddress] }),
       response: { 200: okEnvelope(addressDto), ...errorResponses(400, 401, 403, 404) },
     },
     handler: async (request, reply) =>
@@ -194,6 +234,7 @@ export const merchantDataRoutes: FastifyPluginAsyncZod<{
   });
   app.delete('/admin/buyers/:id/addresses/:addressId', {
     schema: {
+      operationId: 'deleteBuyerAddress',
       tags,
       summary: 'Delete a saved address',
       params: addressParams,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 
 /**
  * The service's Prometheus metrics. One registry per system (not the library's global one), so
@@ -85,7 +86,33 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   });
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    {
+      // Documented only: the answer is text, sent as it is.
+      config: {
+        openapi: {
+          response: {
+            200: {
+              description: 'The metrics, in the Prometheus text format',
+              content: {
+                'text/plain': {
+                  schema: z.string().meta({
+                    examples: [
+                      'http_requests_total{method="GET",route="/health",status="200"} 3\n',
+                    ],
+                  }),
+                },
+              },
+            },
+          },
+        },
+      },
+      schema: {
+        operationId: 'getMetrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        security: [],
+      },
+    },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();

@@ -21,14 +21,20 @@ export const opsRoutes: FastifyPluginAsyncZod<OpsOptions> = async (app, options)
   const expected = digest(`Bearer ${options.token}`);
   app.post('/ops/:command', {
     schema: {
+      operationId: 'runMaintenanceCommand',
       tags: ['operations'],
       summary: 'Run a CLI maintenance command (seed-demo, expire, relay, unpark) in the server',
+      security: [{ opsToken: [] }],
       description:
         'For `ordersession seed-demo`, `expire --once`, `relay --once` and `relay --unpark` while ' +
         'the server holds the embedded store. Authorization: Bearer <token from DATA_DIR/owner.json>.',
       params: z.object({ command: z.enum(options.commands) }),
       response: {
-        200: okEnvelope(z.object({ command: z.string(), message: z.string() })),
+        200: okEnvelope(
+          z.object({ command: z.string(), message: z.string() }).meta({
+            examples: [{ command: 'expire', message: 'Expired 2 payment windows.' }],
+          }),
+        ),
         ...errorResponses(400, 401),
       },
     },

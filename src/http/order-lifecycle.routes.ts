@@ -9,22 +9,25 @@ import {
 } from '../domain/order/inputs.ts';
 import { ORDER_STATUSES } from '../domain/order/status.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { EXAMPLE_HISTORY_ENTRY, EXAMPLE_IDS, EXAMPLE_REQUESTS } from './openapi-examples.ts';
 import { orderDto, presentOrder } from './orders.schemas.ts';
 
 const tags = ['order lifecycle'];
-const params = z.object({ id: z.uuid() });
+const params = z.object({ id: z.uuid().meta({ examples: [EXAMPLE_IDS.order] }) });
 const orderReply = okEnvelope(orderDto);
 const changeErrors = errorResponses(400, 401, 403, 404, 409);
 
-const historyDto = z.object({
-  id: z.string(),
-  from: z.enum(ORDER_STATUSES).nullable(),
-  to: z.enum(ORDER_STATUSES),
-  actorType: z.string(),
-  actorId: z.string(),
-  reason: z.string().nullable(),
-  at: z.string(),
-});
+const historyDto = z
+  .object({
+    id: z.string(),
+    from: z.enum(ORDER_STATUSES).nullable(),
+    to: z.enum(ORDER_STATUSES),
+    actorType: z.string(),
+    actorId: z.string(),
+    reason: z.string().nullable(),
+    at: z.string(),
+  })
+  .meta({ id: 'OrderStatusChange', examples: [EXAMPLE_HISTORY_ENTRY] });
 
 function presentChange(change: StatusChange): z.infer<typeof historyDto> {
   return {
@@ -45,12 +48,13 @@ export const orderLifecycleRoutes: FastifyPluginAsyncZod<{ lifecycle: OrderLifec
 ) => {
   const changeStatus = {
     schema: {
+      operationId: 'changeOrderStatus',
       tags,
       summary: 'Move an order along the lifecycle (admin or internal)',
       description:
         'A change the lifecycle table does not allow is 409 INVALID_TRANSITION with the allowed targets.',
       params,
-      body: changeStatusInputSchema,
+      body: changeStatusInputSchema.meta({ examples: [EXAMPLE_REQUESTS.changeOrderStatus] }),
       response: { 200: orderReply, ...changeErrors },
     },
   } as const;
@@ -64,7 +68,11 @@ export const orderLifecycleRoutes: FastifyPluginAsyncZod<{ lifecycle: OrderLifec
       ),
   });
   app.put('/admin/orders/:id/status', {
-    ...changeStatus,
+    schema: {
+      ...changeStatus.schema,
+      operationId: 'changeOrderStatusAsStaff',
+      tags: ['orders (admin)'],
+    },
     handler: async (request, reply) =>
       sendResult(
         reply,
@@ -75,11 +83,12 @@ export const orderLifecycleRoutes: FastifyPluginAsyncZod<{ lifecycle: OrderLifec
 
   app.put('/orders/:id/shipping-cost', {
     schema: {
+      operationId: 'setOrderShippingCost',
       tags,
       summary:
         'Set the shipping cost before payment (admin or internal); totals and the payment amount follow',
       params,
-      body: shippingCostInputSchema,
+      body: shippingCostInputSchema.meta({ examples: [EXAMPLE_REQUESTS.setOrderShippingCost] }),
       response: { 200: orderReply, ...changeErrors },
     },
     handler: async (request, reply) =>
@@ -92,10 +101,11 @@ export const orderLifecycleRoutes: FastifyPluginAsyncZod<{ lifecycle: OrderLifec
 
   app.post('/orders/:id/cancel', {
     schema: {
+      operationId: 'cancelOrder',
       tags,
       summary: 'Cancel an unpaid order (the buyer their own, or staff); the stock goes back',
       params,
-      body: reasonInputSchema.nullish(),
+      body: reasonInputSchema.nullish().meta({ examples: [EXAMPLE_REQUESTS.cancelOrder] }),
       response: { 200: orderReply, ...changeErrors },
     },
     handler: async (request, reply) =>
@@ -108,10 +118,11 @@ export const orderLifecycleRoutes: FastifyPluginAsyncZod<{ lifecycle: OrderLifec
 
   app.post('/orders/:id/refund-request', {
     schema: {
+      operationId: 'requestRefund',
       tags,
       summary: 'Ask for a refund of a paid order (the buyer, or staff)',
       params,
-      body: reasonInputSchema.nullish(),
+      body: reasonInputSchema.nullish().meta({ examples: [EXAMPLE_REQUESTS.requestRefund] }),
       response: { 200: orderReply, ...changeErrors },
     },
     handler: async (request, reply) =>
@@ -124,6 +135,7 @@ export const orderLifecycleRoutes: FastifyPluginAsyncZod<{ lifecycle: OrderLifec
 
   app.get('/orders/:id/history', {
     schema: {
+      operationId: 'getOrderHistory',
       tags,
       summary: "The order's status changes: from, to, who, why, when",
       params,

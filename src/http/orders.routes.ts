@@ -6,6 +6,7 @@ import { idempotencyKeySchema, placeOrderInputSchema } from '../domain/checkout/
 import { ORDER_STATUSES } from '../domain/order/status.ts';
 import { fail } from '../domain/result.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { EXAMPLE_IDS, EXAMPLE_ORDER, EXAMPLE_REQUESTS } from './openapi-examples.ts';
 import { checkoutDto, orderDto, presentCheckout, presentOrder } from './orders.schemas.ts';
 
 const tags = ['orders'];
@@ -18,8 +19,13 @@ const orderListQuery = z.object({
   before: z.uuid().optional().describe('nextCursor of the previous page'),
 });
 
+const orderPage = z
+  .object({ items: z.array(orderDto), nextCursor: z.string().nullable() })
+  .meta({ id: 'OrderPage', examples: [{ items: [EXAMPLE_ORDER], nextCursor: null }] });
+const orderIdParams = z.object({ id: z.uuid().meta({ examples: [EXAMPLE_IDS.order] }) });
+
 const orderPageResponses = {
-  200: okEnvelope(z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() })),
+  200: okEnvelope(orderPage),
   ...errorResponses(400, 401, 403),
 };
 
@@ -31,13 +37,21 @@ export const orderRoutes: FastifyPluginAsyncZod<{
     // The key is claimed inside the checkout's transaction (place-order.ts), not by the generic hook.
     config: { idempotency: 'in-transaction' },
     schema: {
+      operationId: 'placeOrder',
       tags,
       summary: 'Place a checkout: one order per seller, stock reserved for all or none',
       description:
         'Requires an idempotency key (Idempotency-Key header, or idempotencyKey in the body). The same key and body ' +
         'answer the first result again (200, Idempotent-Replayed: true); the same key with another body is refused.',
-      headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
-      body: placeOrderInputSchema,
+      headers: z.object({
+        'idempotency-key': idempotencyKeySchema
+          .optional()
+          .describe(
+            'Required here, or idempotencyKey in the body: the same key and body answer the first result again',
+          )
+          .meta({ examples: ['checkout-2026-12-01-alice-1'] }),
+      }),
+      body: placeOrderInputSchema.meta({ examples: [EXAMPLE_REQUESTS.placeOrder] }),
       response: {
         201: okEnvelope(checkoutDto),
         200: okEnvelope(checkoutDto),
@@ -74,6 +88,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{
 
   app.get('/orders', {
     schema: {
+      operationId: 'listOrders',
       tags,
       summary:
         'List orders, newest first: a buyer sees their own, a seller theirs, staff may filter',
@@ -95,6 +110,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{
 
   app.get('/admin/orders', {
     schema: {
+      operationId: 'listAllOrders',
       tags: ['orders (admin)'],
       summary: 'Every order of the tenant (admin or internal), newest first',
       querystring: orderListQuery
@@ -122,9 +138,10 @@ export const orderRoutes: FastifyPluginAsyncZod<{
 
   app.get('/admin/orders/:id', {
     schema: {
+      operationId: 'getOrderAsStaff',
       tags: ['orders (admin)'],
       summary: 'One order (admin or internal)',
-      params: z.object({ id: z.uuid() }),
+      params: orderIdParams,
       response: { 200: okEnvelope(orderDto), ...errorResponses(400, 401, 403, 404) },
     },
     handler: async (request, reply) =>
@@ -133,9 +150,16 @@ export const orderRoutes: FastifyPluginAsyncZod<{
 
   app.get('/orders/number/:orderNumber', {
     schema: {
+      operationId: 'getOrderByNumber',
       tags,
       summary: 'One order by its number',
-      params: z.object({ orderNumber: z.string().min(1).max(64) }),
+      params: z.object({
+        orderNumber: z
+          .string()
+          .min(1)
+          .max(64)
+          .meta({ examples: [EXAMPLE_IDS.orderNumber] }),
+      }),
       response: { 200: okEnvelope(orderDto), ...errorResponses(400, 401, 404) },
     },
     handler: async (request, reply) =>
@@ -148,9 +172,10 @@ export const orderRoutes: FastifyPluginAsyncZod<{
 
   app.get('/orders/:id', {
     schema: {
+      operationId: 'getOrder',
       tags,
       summary: 'One order',
-      params: z.object({ id: z.uuid() }),
+      params: orderIdParams,
       response: { 200: okEnvelope(orderDto), ...errorResponses(400, 401, 404) },
     },
     handler: async (request, reply) =>

@@ -4,20 +4,23 @@ import type { PricingService } from '../app/pricing/service.ts';
 import type { Coupon } from '../domain/pricing/coupon.ts';
 import { createCouponInputSchema, pricingSettingsSchema } from '../domain/pricing/inputs.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { EXAMPLE_COUPON, EXAMPLE_REQUESTS } from './openapi-examples.ts';
 
 const tags = ['pricing (admin)'];
 
-const couponDto = z.object({
-  code: z.string(),
-  kind: z.enum(['percent', 'fixed']),
-  percentBp: z.number().int().nullable(),
-  amountCents: z.number().int().nullable(),
-  currency: z.string().nullable(),
-  minSubtotalCents: z.number().int(),
-  startsAt: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  active: z.boolean(),
-});
+const couponDto = z
+  .object({
+    code: z.string(),
+    kind: z.enum(['percent', 'fixed']),
+    percentBp: z.number().int().nullable(),
+    amountCents: z.number().int().nullable(),
+    currency: z.string().nullable(),
+    minSubtotalCents: z.number().int(),
+    startsAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    active: z.boolean(),
+  })
+  .meta({ id: 'Coupon', examples: [EXAMPLE_COUPON] });
 
 function presentCoupon(coupon: Coupon): z.infer<typeof couponDto> {
   const { tenantId: _tenant, ...rest } = coupon;
@@ -34,6 +37,7 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
 ) => {
   app.get('/admin/settings/pricing', {
     schema: {
+      operationId: 'getPricingSettings',
       tags,
       summary: "The tenant's tax and fee rates, rounding and flat shipping",
       response: { 200: okEnvelope(pricingSettingsSchema), ...errorResponses(401, 403) },
@@ -44,6 +48,7 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
 
   app.put('/admin/settings/pricing', {
     schema: {
+      operationId: 'updatePricingSettings',
       tags,
       summary: "Replace the tenant's pricing settings (orders already placed keep theirs)",
       body: pricingSettingsSchema,
@@ -55,9 +60,10 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
 
   app.post('/admin/coupons', {
     schema: {
+      operationId: 'createCoupon',
       tags,
       summary: 'Create a percentage or fixed-amount coupon',
-      body: createCouponInputSchema,
+      body: createCouponInputSchema.meta({ examples: [EXAMPLE_REQUESTS.createCoupon] }),
       response: { 201: okEnvelope(couponDto), ...errorResponses(400, 401, 403, 409) },
     },
     handler: async (request, reply) =>

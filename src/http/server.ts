@@ -2,7 +2,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { CatalogService } from '../app/catalog/service.ts';
 import type { PlaceOrder } from '../app/checkout/place-order.ts';
@@ -18,7 +18,7 @@ import { discordAdminRoutes } from '../channels/discord/admin.routes.ts';
 import type { DiscordChannel } from '../channels/discord/channel.ts';
 import { discordInteractionRoutes } from '../channels/discord/routes.ts';
 import { type WebDeps, webPlugin } from '../web/plugin.tsx';
-import { type CallerAuthOptions, callerHeadersDoc, requireCaller } from './caller-auth.ts';
+import { type CallerAuthOptions, requireCaller } from './caller-auth.ts';
 import { DEFAULT_HTTP_TIMEOUTS, edgeServerOptions, type HttpTimeouts } from './client-errors.ts';
 import { installDrain } from './drain.ts';
 import { installErrorHandling } from './error-handler.ts';
@@ -26,6 +26,7 @@ import { healthRoutes } from './health.routes.ts';
 import { installIdempotency } from './idempotency.ts';
 import { merchantDataRoutes } from './merchant-data.routes.ts';
 import { installMetrics, type Metrics } from './metrics.ts';
+import { openApiOptions, swaggerUiOptions } from './openapi.ts';
 import { orderLifecycleRoutes } from './order-lifecycle.routes.ts';
 import { orderRoutes } from './orders.routes.ts';
 import { paymentRoutes } from './payments.routes.ts';
@@ -69,6 +70,8 @@ export interface ServerDeps {
   merchantData?: MerchantDataService;
   /** The buyer's payment page and the operator console; absent: no web pages. */
   web?: WebDeps;
+  /** What the API document says of this deployment: its URL and payment methods. */
+  openApi?: { serverUrl: string; paymentMethods: readonly string[] };
   /** The Discord channel: admin guild links, and the interactions endpoint when enabled. */
   discord?: Pick<DiscordChannel, 'guildLinks' | 'interactions'>;
 }
@@ -128,30 +131,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       : {}),
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'ordersession',
-        description:
-          'Order and checkout sessions. Every /api request (but the payment webhook) comes through a trusted gateway ' +
-          'that sets these headers, or is a signed service call: ' +
-          Object.entries(callerHeadersDoc)
-            .map(([name, text]) => `${name}: ${text}`)
-            .join(' '),
-        version: '0.1.0',
-      },
-      components: {
-        securitySchemes: {
-          gatewayKey: { type: 'apiKey', in: 'header', name: 'x-gateway-key' },
-          userId: { type: 'apiKey', in: 'header', name: 'x-user-id' },
-          serviceAuth: { type: 'apiKey', in: 'header', name: 'x-service-auth' },
-        },
-      },
-      security: [{ gatewayKey: [], userId: [] }, { serviceAuth: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api-docs' });
+  await app.register(
+    fastifySwagger,
+    openApiOptions({
+      serverUrl: deps.openApi?.serverUrl ?? 'http://127.0.0.1:3006',
+      paymentMethods: deps.openApi?.paymentMethods ?? ['sandbox'],
+      rateLimited: deps.rateLimits !== undefined,
+    }),
+  );
+  await app.register(fastifySwaggerUi, swaggerUiOptions);
   installMetrics(app, deps.metrics);
 
   await app.register(healthRoutes, {

@@ -5,6 +5,7 @@ import type { OrderSessionService } from '../app/order-sessions/service.ts';
 import { skuSchema } from '../domain/catalog/inputs.ts';
 import { fail, ok } from '../domain/result.ts';
 import { errorResponses, okEnvelope, sendResult } from './envelope.ts';
+import { EXAMPLE_CHECKOUT, EXAMPLE_IDS, EXAMPLE_SESSION } from './openapi-examples.ts';
 import { checkoutDto, presentCheckout } from './orders.schemas.ts';
 import {
   addItemBody,
@@ -18,6 +19,17 @@ import {
 
 const tags = ['order sessions'];
 const sessionReply = okEnvelope(sessionDto);
+const SUBMITTED_SESSION = {
+  ...EXAMPLE_SESSION,
+  state: 'SUBMITTED',
+  submittedOrderIds: [EXAMPLE_IDS.order],
+  allowedActions: [],
+  version: 5,
+};
+const submittedDto = checkoutDto.extend({ session: sessionDto }).meta({
+  id: 'SubmittedSession',
+  examples: [{ ...EXAMPLE_CHECKOUT, session: SUBMITTED_SESSION }],
+});
 /** Every change can meet these: bad input, no gateway, not found, wrong state, expired, wrong item. */
 const changeErrors = errorResponses(400, 401, 403, 404, 409, 410, 422);
 
@@ -27,6 +39,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 }> = async (app, { sessions, submitSession }) => {
   app.post('/sessions', {
     schema: {
+      operationId: 'beginSession',
       tags,
       summary: 'Begin a session, or return the open one (a retry-safe begin)',
       body: beginBody,
@@ -43,6 +56,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.get('/sessions/active', {
     schema: {
+      operationId: 'getActiveSession',
       tags,
       summary: "The caller's active session",
       response: { 200: sessionReply, ...errorResponses(401, 404) },
@@ -59,6 +73,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.get('/sessions/:id', {
     schema: {
+      operationId: 'getSession',
       tags,
       summary: 'One of the caller’s sessions',
       params: sessionIdParams,
@@ -70,6 +85,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.post('/sessions/:id/items', {
     schema: {
+      operationId: 'addSessionItem',
       tags,
       summary: 'Add a catalog variant; the same SKU again adds to its quantity',
       description: 'Name, SKU and price come from the catalog, never from the client.',
@@ -87,6 +103,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.delete('/sessions/:id/items/:sku', {
     schema: {
+      operationId: 'removeSessionItem',
       tags,
       summary: 'Remove an item by SKU; removing the last one goes back to COLLECTING_ITEMS',
       params: z.object({ id: z.uuid(), sku: skuSchema }),
@@ -102,6 +119,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.put('/sessions/:id/shipping', {
     schema: {
+      operationId: 'setSessionShipping',
       tags,
       summary: 'Set or change the shipping address',
       params: sessionIdParams,
@@ -118,6 +136,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.put('/sessions/:id/payment-method', {
     schema: {
+      operationId: 'setSessionPaymentMethod',
       tags,
       summary: 'Choose a payment method; the session becomes READY_TO_SUBMIT',
       params: sessionIdParams,
@@ -134,13 +153,14 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.post('/sessions/:id/submit', {
     schema: {
+      operationId: 'submitSession',
       tags,
       summary: 'Place the orders of a READY_TO_SUBMIT session; a retry answers the same orders',
       description:
         'The session id is the idempotency key. Stock is reserved for every item, or the submit fails and nothing is written.',
       params: sessionIdParams,
       response: {
-        200: okEnvelope(checkoutDto.extend({ session: sessionDto })),
+        200: okEnvelope(submittedDto),
         ...changeErrors,
       },
     },
@@ -153,6 +173,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
 
   app.post('/sessions/:id/cancel', {
     schema: {
+      operationId: 'cancelSession',
       tags,
       summary: 'Cancel the session',
       params: sessionIdParams,

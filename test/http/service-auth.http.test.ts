@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { createServiceClient } from '../../src/client.ts';
+import { createServiceClient } from '../../src/client/index.ts';
 import { buildHttp } from '../../src/system.ts';
 import type { OrderDto } from '../support/checkout.ts';
 import {

@@ -17,6 +17,11 @@ function embeddedStore(): Promise<SqlStore> {
   return embedded;
 }
 
+/** A new embedded database of its own, opened from the migrated snapshot (the caller closes it). */
+export function openSnapshotStore(): Promise<SqlStore & { pglite: unknown }> {
+  return openEmbedded({ loadDataDir: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+}
+
 /** One PostgreSQL schema per test file, migrated, dropped when the file ends. */
 async function postgresStore(url: string): Promise<SqlStore> {
   const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

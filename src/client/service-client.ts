@@ -1,4 +1,4 @@
-import { signServiceRequest } from './app/service-signature.ts';
+import { signServiceRequest } from '../app/service-signature.ts';
 
 /**
  * A small client that other services import to call ordersession (or any service that checks
@@ -43,6 +43,3 @@ export function createServiceClient(options: {
     });
   };
 }
-
-export { signServiceRequest } from './app/service-signature.ts';
-export { signWebhook, verifyWebhook } from './app/webhook-signature.ts';
