@@ -202,6 +202,6 @@ describeEachStore("the API document's examples", (store) => {
         .filter((op) => op.requestBody)
         .map((op) => op.operationId),
     );
-    expect(withExamples.filter((id) => !sent.has(id))).toEqual([]);
+    expect(withExamples.filter((id) => id === undefined || !sent.has(id))).toEqual([]);
   });
 });
