@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { DEMO_PRODUCTS } from './app/seed-demo.ts';
 import { DISCORD_USAGE, runDiscordCommand } from './channels/discord/cli.ts';
 import { dynamodbCommand, importCommand } from './cli-agent-checkout.ts';
 import { mcpCommand } from './cli-mcp.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { resolveWorkers, startClusterPrimary, startClusterWorker } from './cluster.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { applyEnvFile } from './env-file.ts';
 import { type MaintenanceCommand, runMaintenance } from './maintenance.ts';
 import { CLI_NAMES, runThroughServer } from './maintenance-client.ts';
@@ -14,7 +16,9 @@ import { openSystem } from './system.ts';
 import { webBanner } from './web/banner.ts';
 
 const USAGE = `usage: ordersession <command>
-  serve            start the HTTP server and the background workers (the default)
+  serve [--workers <n|auto>]
+                   start the HTTP server and the background workers (the default); with
+                   --workers (or WORKERS), n HTTP processes share the port (PostgreSQL only)
   migrate          apply pending database migrations and exit
   seed-demo        fill the demo tenant's catalog and exit
   expire --once    expire every overdue order session and payment window, once, and exit
@@ -31,13 +35,36 @@ const USAGE = `usage: ordersession <command>
   mcp              the MCP server over stdio (for a desktop assistant); key in ORDERSESSION_AGENT_KEY
 ${DISCORD_USAGE}`;
 
-async function serve(): Promise<void> {
-  const config = loadConfig();
+async function serve(workersFlag: string | undefined): Promise<void> {
+  const config = loadConfig(
+    workersFlag === undefined ? process.env : { ...process.env, WORKERS: workersFlag },
+  );
+  const workers = resolveWorkers(config.workers, config);
+  if (workers > 1) return serveCluster(config, workers);
   const service = await startService(config);
   const { system } = service;
   printBanner(config.host, config.port, system.store.kind, system.gatewayKey, !config.gatewayKey);
   process.stdout.write(webBanner(config.publicBaseUrl, system.adminKey, !config.adminKey));
   stopOnSignals(service, config.shutdown.graceMs);
+}
+
+/** `serve --workers n`: the primary forks n HTTP processes (src/cluster.ts); each runs this too. */
+async function serveCluster(config: Config, workers: number): Promise<void> {
+  if (cluster.isWorker) {
+    stopOnSignals(await startClusterWorker(config), config.shutdown.graceMs);
+    return;
+  }
+  const primary = await startClusterPrimary(config, workers);
+  const { system } = primary;
+  const port = Number(new URL(primary.address).port);
+  printBanner(config.host, port, system.store.kind, system.gatewayKey, !config.gatewayKey);
+  process.stdout.write(
+    `  ${workers} HTTP processes (pids ${primary
+      .workers()
+      .map((w) => w.process.pid)
+      .join(', ')})\n`,
+  );
+  stopOnSignals(primary, config.shutdown.graceMs);
 }
 
 function printBanner(host: string, port: number, store: string, key: string, generated: boolean) {
@@ -145,6 +172,7 @@ async function main(): Promise<void> {
       currency: { type: 'string' },
       label: { type: 'string' },
       id: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -154,7 +182,7 @@ async function main(): Promise<void> {
   }
   switch (command) {
     case 'serve':
-      return serve();
+      return serve(values.workers);
     case 'migrate': {
       const system = await openSystem(
         { ...loadConfig(), seedDemo: false },
