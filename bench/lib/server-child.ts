@@ -28,6 +28,8 @@ export interface ServerOptions {
   profileDir?: string | undefined;
   /** Extra environment (e.g. LOG_LEVEL, DATABASE_POOL_SIZE). */
   env?: Record<string, string>;
+  /** HTTP processes (serve --workers): bench/server.ts then runs as a cluster's primary. */
+  workers?: number;
 }
 
 const children = new Set<ChildProcess>();
@@ -55,6 +57,7 @@ export async function startServerChild(
     RATE_LIMIT_RETRIES_PER_MINUTE: '0',
     OUTBOX_SINK: 'none',
     LOG_LEVEL: 'warn',
+    BENCH_WORKERS: String(options.workers ?? 1),
     ...options.env,
   };
   delete env.DATABASE_URL;
