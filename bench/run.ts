@@ -32,7 +32,8 @@ const USAGE = `usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [o
   --duration <seconds>        length of each measured phase (default 15)
   --concurrency <a,b>         virtual users (checkout default 10,50; flash-sale and session 50)
   --orders <n>                expiry: orders per data set (default 100000)
-  --workers <n>               HTTP benchmarks: the server as n processes (serve --workers; PostgreSQL)
+  --workers <n>               HTTP benchmarks: the server as n processes (serve --workers; PostgreSQL);
+                              two counts (1,2): the benchmark with each, and the ratio of their figures
   --profile                   write a V8 CPU profile of the server child and print its top functions
   --no-analyze                skip the ANALYZE after warm-up (see "fresh database" in bench/README.md)
   --compare <git-ref>         first run the same benchmark on that revision (a temporary worktree,
@@ -83,9 +84,14 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const workers = Number(values.workers);
-  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
-    console.error('--workers: 1 to 64');
+  const counts = values.workers.split(',').map(Number);
+  if (counts.length > 2 || counts.some((n) => !(Number.isInteger(n) && n >= 1 && n <= 64))) {
+    console.error('--workers: 1 to 64, or two counts to compare (e.g. 1,2)');
+    return 2;
+  }
+  const workers = counts[counts.length - 1] ?? 1;
+  if (counts.length > 1 && values.compare) {
+    console.error('--workers a,b compares two counts: leave --compare out');
     return 2;
   }
   if (workers > 1 && store !== 'postgres') {
@@ -116,6 +122,26 @@ async function main(): Promise<number> {
     console.log(`\n## this working tree (${await describeWorkingTree()})\n`);
   }
 
+  let fewer: { workers: number; figures: Record<string, unknown> } | undefined;
+  if (counts.length > 1) {
+    const first = counts[0] ?? 1;
+    console.log(`\n## ${first} server process${first > 1 ? 'es' : ''}, measured first\n`);
+    const report = await benchmark({
+      store,
+      durationMs: duration * 1000,
+      profile: values.profile,
+      analyze: !values['no-analyze'],
+      runId: `${name}-${store}-w${first}-${Date.now()}`,
+      concurrency,
+      orders,
+      workers: first,
+      log: (line) => console.log(`  … ${line}`),
+    });
+    for (const table of report.tables) console.log(`${renderTable(table)}\n`);
+    fewer = { workers: first, figures: report.figures };
+    console.log(`\n## ${workers} server processes\n`);
+  }
+
   const startedAt = new Date();
   const runId = `${name}-${store}-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
   const machine = await describeMachine(process.env.DATABASE_URL);
@@ -141,6 +167,19 @@ async function main(): Promise<number> {
     console.log('');
   }
   const figures = keyFigures(name, report.figures);
+  if (fewer) {
+    const processes = (n: number) => `${n} process${n > 1 ? 'es' : ''}`;
+    console.log(
+      renderTable(
+        compareTable(
+          `${name} (${store}): ${processes(fewer.workers)} → ${processes(workers)}`,
+          { label: processes(fewer.workers), figures: keyFigures(name, fewer.figures) },
+          { label: processes(workers), figures },
+        ),
+      ),
+    );
+    console.log('');
+  }
   if (other) {
     const mine = await describeWorkingTree();
     const theirs = `${values.compare} (${other.revision.sha.slice(0, 8)})`;
@@ -182,6 +221,15 @@ async function main(): Promise<number> {
         tables: report.tables,
         figures: report.figures,
         keyFigures: figures,
+        ...(fewer
+          ? {
+              fewerWorkers: {
+                workers: fewer.workers,
+                figures: fewer.figures,
+                keyFigures: keyFigures(name, fewer.figures),
+              },
+            }
+          : {}),
         ...(other
           ? {
               compare: {
