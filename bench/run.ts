@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { checkout } from './checkout.ts';
 import { expiry } from './expiry.ts';
 import { flashSale } from './flash-sale.ts';
-import { compareTable, keyFigures } from './lib/compare.ts';
+import { compareTable, type KeyFigure, keyFigures, medianFigures } from './lib/compare.ts';
 import { describeMachine } from './lib/machine.ts';
 import { summarizeProfiles } from './lib/profile.ts';
 import type { BenchContext, Benchmark } from './lib/report.ts';
@@ -38,7 +38,9 @@ const USAGE = `usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [o
   --no-analyze                skip the ANALYZE after warm-up (see "fresh database" in bench/README.md)
   --compare <git-ref>         first run the same benchmark on that revision (a temporary worktree,
                               same harness, same database server), then on this tree; print both
-                              and the ratio of their key figures`;
+                              and the ratio of their key figures
+  --rounds <n>                with --compare: alternate the two n times (ref, tree, ref, tree, …);
+                              the ratio table then compares the medians of the rounds`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -52,6 +54,7 @@ async function main(): Promise<number> {
       'no-analyze': { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
       compare: { type: 'string' },
+      rounds: { type: 'string', default: '1' },
       // Internal: where --compare's run of the other revision writes its result.
       'result-file': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -99,7 +102,32 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  let other: { revision: Revision; result: Record<string, unknown>; code: number } | undefined;
+  const rounds = Number(values.rounds);
+  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) {
+    console.error('--rounds: 1 to 20');
+    return 2;
+  }
+  /** A run of this tree's benchmark that only prints its tables (the extra rounds). */
+  const runHere = async (count: number, label: string) => {
+    const report = await benchmark({
+      store,
+      durationMs: duration * 1000,
+      profile: values.profile,
+      analyze: !values['no-analyze'],
+      runId: `${name}-${store}-${label}-${Date.now()}`,
+      concurrency,
+      orders,
+      workers: count,
+      log: (line) => console.log(`  … ${line}`),
+    });
+    for (const table of report.tables) console.log(`${renderTable(table)}\n`);
+    return report;
+  };
+
+  let other:
+    | { revision: Revision; result: Record<string, unknown>; code: number; rounds: KeyFigure[][] }
+    | undefined;
+  const ourRounds: KeyFigure[][] = [];
   if (values.compare) {
     const revision = await prepareRevision(values.compare, (line) => console.log(`  … ${line}`));
     const forwarded = [
@@ -115,29 +143,31 @@ async function main(): Promise<number> {
       ...(values.profile ? ['--profile'] : []),
       ...(values['no-analyze'] ? ['--no-analyze'] : []),
     ];
-    const file = `${resultsDir()}${name}-${store}-${revision.sha.slice(0, 8)}-${Date.now()}.json`;
-    console.log(`\n## ${values.compare} (${revision.sha.slice(0, 8)}), measured first\n`);
-    const code = await runRevision(revision, [...forwarded, '--result-file', file]);
-    other = { revision, result: JSON.parse(readFileSync(file, 'utf8')), code };
-    console.log(`\n## this working tree (${await describeWorkingTree()})\n`);
+    const theirRounds: KeyFigure[][] = [];
+    let code = 0;
+    let result: Record<string, unknown> = {};
+    for (let round = 1; round <= rounds; round++) {
+      const of = rounds > 1 ? `, round ${round} of ${rounds}` : '';
+      const file = `${resultsDir()}${name}-${store}-${revision.sha.slice(0, 8)}-${Date.now()}.json`;
+      console.log(`\n## ${values.compare} (${revision.sha.slice(0, 8)})${of}, measured first\n`);
+      code = Math.max(code, await runRevision(revision, [...forwarded, '--result-file', file]));
+      result = JSON.parse(readFileSync(file, 'utf8'));
+      theirRounds.push(keyFigures(name, result.figures as Record<string, unknown>));
+      console.log(`\n## this working tree (${await describeWorkingTree()})${of}\n`);
+      if (round < rounds) {
+        const mine = await runHere(workers, `round${round}`);
+        ourRounds.push(keyFigures(name, mine.figures));
+        if (mine.checks.some((check) => !check.ok)) code = Math.max(code, 1);
+      }
+    }
+    other = { revision, result, code, rounds: theirRounds };
   }
 
   let fewer: { workers: number; figures: Record<string, unknown> } | undefined;
   if (counts.length > 1) {
     const first = counts[0] ?? 1;
     console.log(`\n## ${first} server process${first > 1 ? 'es' : ''}, measured first\n`);
-    const report = await benchmark({
-      store,
-      durationMs: duration * 1000,
-      profile: values.profile,
-      analyze: !values['no-analyze'],
-      runId: `${name}-${store}-w${first}-${Date.now()}`,
-      concurrency,
-      orders,
-      workers: first,
-      log: (line) => console.log(`  … ${line}`),
-    });
-    for (const table of report.tables) console.log(`${renderTable(table)}\n`);
+    const report = await runHere(first, `w${first}`);
     fewer = { workers: first, figures: report.figures };
     console.log(`\n## ${workers} server processes\n`);
   }
@@ -167,6 +197,7 @@ async function main(): Promise<number> {
     console.log('');
   }
   const figures = keyFigures(name, report.figures);
+  ourRounds.push(figures);
   if (fewer) {
     const processes = (n: number) => `${n} process${n > 1 ? 'es' : ''}`;
     console.log(
@@ -183,15 +214,13 @@ async function main(): Promise<number> {
   if (other) {
     const mine = await describeWorkingTree();
     const theirs = `${values.compare} (${other.revision.sha.slice(0, 8)})`;
+    const medians = rounds > 1 ? `, medians of ${rounds} alternating rounds` : '';
     console.log(
       renderTable(
         compareTable(
-          `${name} (${store}${workers > 1 ? `, ${workers} workers` : ''}): ${theirs} → ${mine}`,
-          {
-            label: theirs,
-            figures: keyFigures(name, other.result.figures as Record<string, unknown>),
-          },
-          { label: mine, figures },
+          `${name} (${store}${workers > 1 ? `, ${workers} workers` : ''}${medians}): ${theirs} → ${mine}`,
+          { label: theirs, figures: medianFigures(other.rounds) },
+          { label: mine, figures: medianFigures(ourRounds) },
         ),
       ),
     );
@@ -237,7 +266,10 @@ async function main(): Promise<number> {
                 sha: other.revision.sha,
                 modules: other.revision.modules,
                 checksPassed: other.code === 0,
-                keyFigures: keyFigures(name, other.result.figures as Record<string, unknown>),
+                rounds,
+                keyFigures: medianFigures(other.rounds),
+                ourKeyFigures: medianFigures(ourRounds),
+                byRound: { theirs: other.rounds, ours: ourRounds },
               },
             }
           : {}),

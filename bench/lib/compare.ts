@@ -150,6 +150,25 @@ export function keyFigures(benchmark: string, figures: Figures): KeyFigure[] {
   }
 }
 
+/** Each figure's median over several rounds (the figures of the first round, in its order). */
+export function medianFigures(rounds: readonly KeyFigure[][]): KeyFigure[] {
+  const first = rounds[0] ?? [];
+  return first.map((figure) => {
+    const values = rounds
+      .map((round) => round.find((f) => f.name === figure.name)?.value ?? Number.NaN)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const mid = Math.floor(values.length / 2);
+    const median =
+      values.length === 0
+        ? Number.NaN
+        : values.length % 2
+          ? (values[mid] ?? Number.NaN)
+          : ((values[mid - 1] ?? 0) + (values[mid] ?? 0)) / 2;
+    return { ...figure, value: median };
+  });
+}
+
 function show(value: number, unit: string): string {
   if (!Number.isFinite(value)) return 'n/a';
   const digits = unit === 'ms' ? 2 : 1;
