@@ -43,7 +43,7 @@ export async function flashSale(context: BenchContext): Promise<BenchReport> {
   let api: Api | undefined;
   try {
     context.log(`store: ${target.describe}`);
-    server = await startServerChild(target, { profileDir });
+    server = await startServerChild(target, { profileDir, workers: context.workers });
     api = new Api(server.address, server.gatewayKey, concurrency);
     const saleSkus = await seedProducts(api, TENANT, {
       count: ROUNDS,

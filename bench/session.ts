@@ -25,7 +25,7 @@ export async function session(context: BenchContext): Promise<BenchReport> {
   let api: Api | undefined;
   try {
     context.log(`store: ${target.describe}`);
-    server = await startServerChild(target, { profileDir });
+    server = await startServerChild(target, { profileDir, workers: context.workers });
     api = new Api(server.address, server.gatewayKey, Math.max(...levels));
     const products = await seedProducts(api, TENANT, { count: 100, onHand: 1000, prefix: 'SS' });
     await warmUp(api, Math.max(...levels));

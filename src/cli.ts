@@ -1,11 +1,15 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { DISCORD_USAGE } from './channels/discord/usage.ts';
+import type { Config } from './config.ts';
 import type { MaintenanceCommand } from './maintenance.ts';
 
 // Each command imports what it needs when it runs: `--help` or `agent-keys list` should not pay
 // for loading the HTTP server, the AWS SDK, the MCP SDK or the brokers' clients.
 const USAGE = `usage: ordersession <command>
-  serve            start the HTTP server and the background workers (the default)
+  serve [--workers <n|auto>]
+                   start the HTTP server and the background workers (the default); with
+                   --workers (or WORKERS), n HTTP processes share the port (PostgreSQL only)
   migrate          apply pending database migrations and exit
   seed-demo        fill the demo tenant's catalog and exit
   expire --once    expire every overdue order session and payment window, once, and exit
@@ -22,7 +26,7 @@ const USAGE = `usage: ordersession <command>
   mcp              the MCP server over stdio (for a desktop assistant); key in ORDERSESSION_AGENT_KEY
 ${DISCORD_USAGE}`;
 
-async function serve(): Promise<void> {
+async function serve(workersFlag: string | undefined): Promise<void> {
   const [{ loadConfig }, { startService }, { stopOnSignals }, { webBanner }, { DEMO_PRODUCTS }] =
     await Promise.all([
       import('./config.ts'),
@@ -31,7 +35,12 @@ async function serve(): Promise<void> {
       import('./web/banner.ts'),
       import('./app/seed-demo.ts'),
     ]);
-  const config = loadConfig();
+  const config = loadConfig(
+    workersFlag === undefined ? process.env : { ...process.env, WORKERS: workersFlag },
+  );
+  const { resolveWorkers } = await import('./cluster.ts');
+  const workers = resolveWorkers(config.workers, config);
+  if (workers > 1) return serveCluster(config, workers, DEMO_PRODUCTS[0].id);
   const service = await startService(config);
   const { system } = service;
   printBanner(
@@ -44,6 +53,29 @@ async function serve(): Promise<void> {
   );
   process.stdout.write(webBanner(config.publicBaseUrl, system.adminKey, !config.adminKey));
   stopOnSignals(service, config.shutdown.graceMs);
+}
+
+/** `serve --workers n`: the primary forks n HTTP processes (src/cluster.ts); each runs this too. */
+async function serveCluster(config: Config, workers: number, demo: string): Promise<void> {
+  const [{ startClusterPrimary, startClusterWorker }, { stopOnSignals }] = await Promise.all([
+    import('./cluster.ts'),
+    import('./shutdown.ts'),
+  ]);
+  if (cluster.isWorker) {
+    stopOnSignals(await startClusterWorker(config), config.shutdown.graceMs);
+    return;
+  }
+  const primary = await startClusterPrimary(config, workers);
+  const { system } = primary;
+  const port = Number(new URL(primary.address).port);
+  printBanner(config.host, port, system.store.kind, system.gatewayKey, !config.gatewayKey, demo);
+  process.stdout.write(
+    `  ${workers} HTTP processes (pids ${primary
+      .workers()
+      .map((w) => w.process.pid)
+      .join(', ')})\n`,
+  );
+  stopOnSignals(primary, config.shutdown.graceMs);
 }
 
 function printBanner(
@@ -176,6 +208,7 @@ async function main(): Promise<void> {
       currency: { type: 'string' },
       label: { type: 'string' },
       id: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -185,7 +218,7 @@ async function main(): Promise<void> {
   }
   switch (command) {
     case 'serve':
-      return serve();
+      return serve(values.workers);
     case 'migrate': {
       const [{ loadConfig }, { openSystem }] = await Promise.all([
         import('./config.ts'),

@@ -21,6 +21,21 @@ const list = (fallback: string) =>
         .filter(Boolean),
     );
 
+/** HTTP server processes: a whole number, or `auto` (one per CPU). */
+export const workerCount = () =>
+  z
+    .string()
+    .trim()
+    .regex(/^(auto|\d+)$/, 'a whole number from 1 to 256, or auto')
+    .transform((value) => (value === 'auto' ? ('auto' as const) : Number(value)))
+    .pipe(
+      z.union([
+        z.literal('auto'),
+        z.number().int().min(1, 'must be at least 1').max(256, 'must be at most 256'),
+      ]),
+    )
+    .default(1);
+
 /** `whsec_<base64>` secrets (or plain ones of 16+ characters), two during a rotation. */
 const webhookSecrets = () =>
   z
@@ -41,6 +56,7 @@ const webhookSecrets = () =>
 const environment = z.object({
   PORT: integer(1, 65535, 3006),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
+  WORKERS: workerCount(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -177,6 +193,8 @@ const environment = z.object({
 export interface Config {
   port: number;
   host: string;
+  /** HTTP server processes sharing the port (src/cluster.ts); `auto`: one per CPU. */
+  workers: number | 'auto';
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
@@ -317,6 +335,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    workers: e.WORKERS,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,

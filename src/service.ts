@@ -31,14 +31,59 @@ export interface RunningService {
   stop(): Promise<DrainResult>;
 }
 
+export type StartOptions = Parameters<typeof openSystem>[1] & {
+  /** `http`: no background workers (another process runs them). Default `all`. */
+  role?: 'all' | 'http';
+};
+
 /** The whole service: HTTP server and background workers over one system. */
 export async function startService(
   config: Config,
-  options: Parameters<typeof openSystem>[1] = {},
+  options: StartOptions = {},
 ): Promise<RunningService> {
   const system = await openSystem(config, options);
   const app = await buildHttp(system, options.logger ?? system.logger);
-  const workers = [
+  const background = options.role === 'http' ? [] : startBackgroundWorkers(system);
+  const workers = background.map((worker) => worker.stop);
+  // The embedded store is this process's alone: the CLI's maintenance commands come through here.
+  const control = system.dataDirLock ? { token: randomBytes(24).toString('hex') } : undefined;
+  if (control) {
+    await app.register(opsRoutes, {
+      token: control.token,
+      commands: MAINTENANCE_COMMANDS,
+      run: (command) => runMaintenance(system, command as MaintenanceCommand),
+    });
+  }
+  const address = await app.listen({ port: config.port, host: config.host });
+  if (control) system.dataDirLock?.publish({ url: address, token: control.token });
+  let stopping: Promise<DrainResult> | undefined;
+  return {
+    system,
+    app,
+    address,
+    stop() {
+      stopping ??= (async () => {
+        const [drained] = await Promise.all([
+          drainOf(app).drain(config.shutdown),
+          Promise.all(workers.map((stopWorker) => stopWorker())),
+        ]);
+        await system.close();
+        return drained;
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The background workers: session and payment-window expiry, the checkout-session sweeper and
+ * (with a sink) the outbox relay with its LISTEN. Any number of processes may run them (they
+ * claim work with FOR UPDATE SKIP LOCKED); a cluster runs them once, in its primary.
+ * Each `stop` ends its worker after the batch in progress (the relay: and closes its sink).
+ */
+export function startBackgroundWorkers(system: System): { stop: () => Promise<void> }[] {
+  const { config } = system;
+  const workers: { stop: () => Promise<void> }[] = [
     startSessionSweeper({
       store: system.sessionRepository,
       clock: system.clock,
@@ -66,53 +111,29 @@ export async function startService(
   );
   const { sink, outbox } = relayTarget(system);
   if (sink) {
-    workers.push(
-      startOutboxRelay({
-        store: outbox,
-        sink,
-        clock: system.clock,
-        logger: system.logger,
-        listen: (wake) => system.store.listen(OUTBOX_CHANNEL, wake),
-        pollIntervalMs: config.outbox.pollIntervalMs,
-        retentionHours: config.outbox.retentionHours,
-        options: relayOptions(config),
-        onRun: (run) => {
-          system.metrics.relayed.inc({ result: 'published' }, run.published);
-          system.metrics.relayed.inc({ result: 'failed' }, run.failed);
-          system.metrics.relayed.inc({ result: 'parked' }, run.parked);
-        },
-      }),
-    );
-  }
-  // The embedded store is this process's alone: the CLI's maintenance commands come through here.
-  const control = system.dataDirLock ? { token: randomBytes(24).toString('hex') } : undefined;
-  if (control) {
-    await app.register(opsRoutes, {
-      token: control.token,
-      commands: MAINTENANCE_COMMANDS,
-      run: (command) => runMaintenance(system, command as MaintenanceCommand),
+    const relay = startOutboxRelay({
+      store: outbox,
+      sink,
+      clock: system.clock,
+      logger: system.logger,
+      listen: (wake) => system.store.listen(OUTBOX_CHANNEL, wake),
+      pollIntervalMs: config.outbox.pollIntervalMs,
+      retentionHours: config.outbox.retentionHours,
+      options: relayOptions(config),
+      onRun: (run) => {
+        system.metrics.relayed.inc({ result: 'published' }, run.published);
+        system.metrics.relayed.inc({ result: 'failed' }, run.failed);
+        system.metrics.relayed.inc({ result: 'parked' }, run.parked);
+      },
+    });
+    workers.push({
+      stop: async () => {
+        await relay.stop();
+        await sink.close();
+      },
     });
   }
-  const address = await app.listen({ port: config.port, host: config.host });
-  if (control) system.dataDirLock?.publish({ url: address, token: control.token });
-  let stopping: Promise<DrainResult> | undefined;
-  return {
-    system,
-    app,
-    address,
-    stop() {
-      stopping ??= (async () => {
-        const [drained] = await Promise.all([
-          drainOf(app).drain(config.shutdown),
-          Promise.all(workers.map((worker) => worker.stop())),
-        ]);
-        await sink?.close();
-        await system.close();
-        return drained;
-      })();
-      return stopping;
-    },
-  };
+  return workers;
 }
 
 /** The channel the outbox trigger NOTIFYs on every insert. */

@@ -8,7 +8,10 @@ const HARD_STOP_MARGIN_MS = 2000;
  * within the grace period, 1 otherwise. Later signals are ignored while it stops (a terminal's
  * Ctrl-C reaches both npm and the server, and npm passes it on: two signals for one press).
  */
-export function stopOnSignals(service: RunningService, graceMs: number): void {
+export function stopOnSignals(
+  service: Pick<RunningService, 'system' | 'stop'>,
+  graceMs: number,
+): void {
   const { logger } = service.system;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

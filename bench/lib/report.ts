@@ -18,6 +18,8 @@ export interface BenchContext {
   concurrency: number[] | undefined;
   /** expiry: orders per data set. */
   orders: number | undefined;
+  /** HTTP benchmarks: server processes (serve --workers). */
+  workers: number;
   log(line: string): void;
 }
 

@@ -28,6 +28,8 @@ export interface ServerOptions {
   profileDir?: string | undefined;
   /** Extra environment (e.g. LOG_LEVEL, DATABASE_POOL_SIZE). */
   env?: Record<string, string>;
+  /** HTTP processes (serve --workers): bench/server.ts then runs as a cluster's primary. */
+  workers?: number;
 }
 
 const children = new Set<ChildProcess>();
@@ -55,6 +57,7 @@ export async function startServerChild(
     RATE_LIMIT_RETRIES_PER_MINUTE: '0',
     OUTBOX_SINK: 'none',
     LOG_LEVEL: 'warn',
+    BENCH_WORKERS: String(options.workers ?? 1),
     ...options.env,
   };
   delete env.DATABASE_URL;
@@ -74,7 +77,12 @@ export async function startServerChild(
   void exited.then(() => children.delete(child));
 
   const ready = await new Promise<{ address: string; pid: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench server: not ready after 60 s')), 60_000);
+    // Each process loads the whole service through tsx: on a loaded machine that takes a while.
+    const readyMs = 60_000 * (1 + (options.workers ?? 1));
+    const timer = setTimeout(
+      () => reject(new Error(`bench server: not ready after ${readyMs / 1000} s`)),
+      readyMs,
+    );
     child.on('message', (message: { type: string; address?: string; pid?: number }) => {
       if (message.type === 'ready' && message.address && message.pid) {
         clearTimeout(timer);

@@ -29,17 +29,24 @@ export const ADMIN_URL =
  */
 export async function openTarget(store: StoreKind, label: string): Promise<Target> {
   const target = await createTarget(store, label);
-  const cleanup = target.cleanup;
+  return { ...target, cleanup: deferCleanup(target.cleanup) };
+}
+
+const pending = new Set<() => Promise<void>>();
+
+/**
+ * Registers `cleanup` to run at the end of an interrupted run too (cleanupAllTargets); the
+ * returned function runs it once.
+ */
+export function deferCleanup(cleanup: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   const once = () => {
     done ??= cleanup().finally(() => pending.delete(once));
     return done;
   };
   pending.add(once);
-  return { ...target, cleanup: once };
+  return once;
 }
-
-const pending = new Set<() => Promise<void>>();
 
 /** Drops every scratch database and folder not yet cleaned up: for an interrupted run. */
 export async function cleanupAllTargets(): Promise<void> {
