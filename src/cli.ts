@@ -58,6 +58,7 @@ async function serveCluster(config: Config, workers: number): Promise<void> {
   const { system } = primary;
   const port = Number(new URL(primary.address).port);
   printBanner(config.host, port, system.store.kind, system.gatewayKey, !config.gatewayKey);
+  process.stdout.write(webBanner(config.publicBaseUrl, system.adminKey, !config.adminKey));
   process.stdout.write(
     `  ${workers} HTTP processes (pids ${primary
       .workers()
