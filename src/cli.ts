@@ -57,10 +57,8 @@ async function serve(workersFlag: string | undefined): Promise<void> {
 
 /** `serve --workers n`: the primary forks n HTTP processes (src/cluster.ts); each runs this too. */
 async function serveCluster(config: Config, workers: number, demo: string): Promise<void> {
-  const [{ startClusterPrimary, startClusterWorker }, { stopOnSignals }] = await Promise.all([
-    import('./cluster.ts'),
-    import('./shutdown.ts'),
-  ]);
+  const [{ startClusterPrimary, startClusterWorker }, { stopOnSignals }, { webBanner }] =
+    await Promise.all([import('./cluster.ts'), import('./shutdown.ts'), import('./web/banner.ts')]);
   if (cluster.isWorker) {
     stopOnSignals(await startClusterWorker(config), config.shutdown.graceMs);
     return;
@@ -69,6 +67,7 @@ async function serveCluster(config: Config, workers: number, demo: string): Prom
   const { system } = primary;
   const port = Number(new URL(primary.address).port);
   printBanner(config.host, port, system.store.kind, system.gatewayKey, !config.gatewayKey, demo);
+  process.stdout.write(webBanner(config.publicBaseUrl, system.adminKey, !config.adminKey));
   process.stdout.write(
     `  ${workers} HTTP processes (pids ${primary
       .workers()
