@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrateToLatest, openPostgres, type SqlStore } from '../../src/store/sql/database.ts';
 import { ADDRESS } from '../support/fixtures.ts';
+import { freePort } from '../support/ports.ts';
 import {
   type Child,
   call,
@@ -32,19 +32,6 @@ function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ordersession-cluster-'));
   dirs.push(dir);
   return dir;
-}
-
-/** A port free a moment ago (PORT must be 1-65535, so the OS cannot pick it for the cluster). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 interface Answer {

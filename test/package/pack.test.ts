@@ -10,12 +10,12 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Child, childEnv, killChild, ROOT, startChild } from '../ops/process.ts';
+import { freePort } from '../support/ports.ts';
 
 /**
  * The package as a user gets it: `npm pack` of the checkout (which builds dist/ through
@@ -73,17 +73,6 @@ async function copyCheckout(to: string): Promise<void> {
     cpSync(join(ROOT, path), join(to, path));
   }
   symlinkSync(join(ROOT, 'node_modules'), join(to, 'node_modules'), 'dir');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 beforeAll(async () => {
